@@ -1,0 +1,59 @@
+# Two commands on a fresh machine with Python 3.11: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON_BOOT ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+ASSETS := static/vendor/.built
+SERVICES := $(PY) -m commissioning.devservices exec --
+export DJANGO_DEBUG ?= true
+
+.PHONY: run test lint format bench install assets services-down clean help
+
+help:
+	@echo "make run    install, start PostgreSQL, Redis, worker, beat and web on http://127.0.0.1:$${PORT:-8000}"
+	@echo "make test   lint, migrations check and the whole test suite against real services"
+	@echo "make lint   ruff check and ruff format --check"
+	@echo "make bench  benchmarks that print figures"
+
+$(VENV)/bin/python:
+	@command -v $(PYTHON_BOOT) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON_BOOT) not found)"; exit 1; }
+	$(PYTHON_BOOT) -m venv $(VENV)
+
+$(INSTALLED): $(VENV)/bin/python requirements.lock pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+install: $(INSTALLED)
+
+$(ASSETS): $(INSTALLED) package.json package-lock.json scripts/build_assets.py
+	$(VENV)/bin/npm ci --no-audit --no-fund --loglevel=error
+	$(PY) scripts/build_assets.py
+	touch $@
+
+assets: $(ASSETS)
+
+run: $(INSTALLED) $(ASSETS)
+	$(PY) -m commissioning.devrun
+
+test: $(INSTALLED) $(ASSETS)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(SERVICES) bash -c '$(PY) manage.py makemigrations --check --dry-run && $(VENV)/bin/pytest $(PYTEST_ARGS)'
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(INSTALLED)
+	$(SERVICES) $(PY) -m bench
+
+services-down: $(INSTALLED)
+	$(PY) -m commissioning.devservices down
+
+clean: services-down
+	rm -rf $(VENV) node_modules static/vendor staticfiles .data

@@ -1,0 +1,1 @@
+"""Models of stage 4, evaluating impact. Built by its stage issue."""

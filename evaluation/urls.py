@@ -1,0 +1,8 @@
+from django.urls import path
+
+from evaluation import views
+
+app_name = "evaluation"
+urlpatterns = [
+    path("", views.landing, name="landing"),
+]

@@ -1,0 +1,1 @@
+"""Models of stage 1, understanding the context. Built by its stage issue."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PayorConfig(AppConfig):
+    name = "payor"
+    verbose_name = "Delivering through resource allocation"

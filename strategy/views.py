@@ -1,0 +1,11 @@
+"""Pages of stage 2, developing the long-term strategy."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from commissioning.stages import render_stage_landing
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    return render_stage_landing(request, "strategy")
