@@ -7,4 +7,4 @@ class CommissioningConfig(AppConfig):
 
     def ready(self) -> None:
         # Register scope functions and run handlers.
-        from commissioning import access, population_summary  # noqa: F401
+        from commissioning import access, population_summary, signals  # noqa: F401

@@ -16,7 +16,7 @@ def read_frame(query: pgsql.Composable | str, params: dict | None = None) -> pd.
     raw = connection.connection  # the psycopg connection under Django's wrapper
     if isinstance(query, str):
         query = pgsql.SQL(query)
-    with raw.cursor() as cursor:
+    with raw.cursor() as cursor, connection.wrap_database_errors:
         bound = pgsql.SQL(cursor.mogrify(query, params or {}))
         statement = pgsql.SQL("COPY ({}) TO STDOUT WITH (FORMAT csv, HEADER true)").format(bound)
         buffer = io.BytesIO()

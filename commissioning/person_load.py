@@ -52,11 +52,14 @@ def load_people(
     frame = people[STORED_COLUMNS].copy()
     for column in LTC_FLAGS + OTHER_FLAGS:
         frame[column] = frame[column].astype(bool).map({True: "t", False: "f"})
-    with connection.cursor() as cursor:
-        pg = cursor.cursor  # the psycopg cursor, for COPY
+    # The raw psycopg cursor is needed for COPY; wrap_database_errors turns its errors
+    # into Django's (IntegrityError, DataError, …) like any other query.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        pg = cursor.cursor
         pg.execute(
             pgsql.SQL(
-                "CREATE TABLE {} (LIKE person_record INCLUDING DEFAULTS, CHECK (snapshot_id = {}))"
+                "CREATE TABLE {} (LIKE person_record INCLUDING DEFAULTS INCLUDING CONSTRAINTS, "
+                "CHECK (snapshot_id = {}))"
             ).format(table, pgsql.Literal(snapshot.pk))
         )
         copy_sql = pgsql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv)").format(

@@ -3,7 +3,6 @@ age band and sex. The first real background job; the ICB home page reads its res
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
@@ -59,10 +58,12 @@ def summarise(people: pd.DataFrame) -> dict:
 def _records(frame: pd.DataFrame) -> list[dict]:
     out = frame.copy()
     for column in out.columns:
-        if np.issubdtype(out[column].dtype, np.integer):
+        if pd.api.types.is_integer_dtype(out[column]):
             out[column] = out[column].astype("int64")
-        elif np.issubdtype(out[column].dtype, np.floating):
+        elif pd.api.types.is_float_dtype(out[column]):
             out[column] = out[column].round(2)
+        else:
+            out[column] = out[column].astype(object)
     return out.to_dict(orient="records")
 
 

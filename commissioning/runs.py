@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -82,7 +83,8 @@ def start_run(*, kind: str, by, icb=None, parameters: dict | None = None) -> Run
 def _send(run_id: int) -> None:
     from commissioning.tasks import execute_run
 
-    execute_run.delay(run_id)
+    # The queue is read at send time so that tests can point runs at their own worker.
+    execute_run.apply_async((run_id,), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 def claim_run(run_id: int) -> Run | None:

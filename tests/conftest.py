@@ -7,7 +7,15 @@ commissioner of South). Tests run against the real PostgreSQL and Redis that
 `make test` starts (commissioning.devservices).
 """
 
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -88,3 +96,93 @@ def client_for():
         return client
 
     return make
+
+
+# --------------------------------------------------------------------------- real worker
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_celery_queue():
+    """Runs sent by tests go to a queue of this session's own, so a `make run` worker on
+    the same Redis never takes them (and the test worker never takes its runs)."""
+    from django.conf import settings
+
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"test-{uuid.uuid4().hex[:12]}"
+    yield
+
+
+def _database_url(settings_dict: dict) -> str:
+    user = quote(settings_dict["USER"] or "", safe="")
+    password = quote(settings_dict["PASSWORD"] or "", safe="")
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    host = quote(settings_dict["HOST"] or "", safe="")
+    port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
+    return f"postgresql://{credentials}{host}{port}/{quote(settings_dict['NAME'], safe='')}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A real Celery worker process, on this session's queue, using the test database.
+
+    Tests that use it need `transactional_db` so that what they write is committed and the
+    worker can see it."""
+    from django.conf import settings
+    from django.db import connection
+
+    from commissioning.celery import app
+
+    name = f"testworker-{uuid.uuid4().hex[:8]}@localhost"
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "DJANGO_DEBUG": "true",
+    }
+    celery = str(Path(sys.executable).parent / "celery")
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [
+                celery,
+                "-A",
+                "commissioning",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "1",
+                "--hostname",
+                name,
+                "--queues",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    while not app.control.ping(destination=[name], timeout=0.5):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"test worker did not start:\n{log_path.read_text()[-3000:]}")
+    yield SimpleNamespace(name=name, process=process, log_path=log_path)
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_for_run(run, seconds: float = 60):
+    """Poll a run until it finishes (the worker writes to the database we read)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.is_finished:
+            return run
+        time.sleep(0.2)
+    raise AssertionError(f"run {run.pk} still {run.status} after {seconds} s: {run.message}")

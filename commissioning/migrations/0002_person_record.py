@@ -34,8 +34,9 @@ COUNTS = [
 
 CREATE = f"""
 CREATE TABLE person_record (
-    snapshot_id bigint NOT NULL
-        REFERENCES commissioning_populationsnapshot (id) ON DELETE CASCADE,
+    -- No foreign key to the snapshot: a snapshot's rows are its partition, dropped with it
+    -- (commissioning.signals), which is instant where a cascade would delete row by row.
+    snapshot_id bigint NOT NULL,
     pseudo_id varchar(64) NOT NULL,
     age smallint NOT NULL CHECK (age BETWEEN 0 AND 115),
     sex char(1) NOT NULL CHECK (sex IN ('F', 'M', 'I', 'U')),
