@@ -85,9 +85,12 @@ STAGES_BY_APP = {stage.app: stage for stage in STAGES}
 
 def render_stage_landing(request: HttpRequest, app: str, extra: dict | None = None) -> HttpResponse:
     """The landing page of a stage: what it is for and what can be done in it."""
+    from commissioning.queries import current_cycle
+
     stage = STAGES_BY_APP[app]
     context = {
         "stage": stage,
+        "cycle": current_cycle(request.user),
         "breadcrumbs": [("Home", "home")],
         **(extra or {}),
     }

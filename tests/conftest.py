@@ -24,6 +24,13 @@ from commissioning.models import OrganisationKind, ProviderSector, Role
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that only need users use a fast hasher.
+    (test_settings checks that the real setting is Argon2.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def universe(db):
     north = f.IcbAreaFactory(code="E54000001", name="North ICB")
