@@ -20,6 +20,7 @@ urlpatterns = [
     path("strategy/", include("strategy.urls")),
     path("resource-allocation/", include("payor.urls")),
     path("evaluation/", include("evaluation.urls")),
+    path("api/v1/needs-assessment/", include("needs_assessment.api.urls")),
     path("api/v1/", include("commissioning.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Pages of stage 1, understanding the context."""
+"""The stage 1 landing page."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse

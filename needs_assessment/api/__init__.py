@@ -1,0 +1,1 @@
+"""Stage 1 REST API, mounted at /api/v1/needs-assessment/."""

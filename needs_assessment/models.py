@@ -1,1 +1,0 @@
-"""Models of stage 1, understanding the context. Built by its stage issue."""

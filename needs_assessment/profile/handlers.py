@@ -1,0 +1,1 @@
+"""Background-run handlers of stage 1 profile (registered with @run_handler)."""

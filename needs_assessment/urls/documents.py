@@ -1,0 +1,3 @@
+"""URLs of stage 1: documents."""
+
+urlpatterns: list = []
