@@ -149,7 +149,10 @@ def main() -> int:
     def stop(signum, frame):  # noqa: ARG001
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    # Set explicitly: a shell that starts us in the background makes SIGINT ignored, and
+    # Python then never raises KeyboardInterrupt. Ctrl-C, kill and a closed terminal all stop.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop)
     python = str(VENV_BIN / "python")
     try:
         supervisor.step("Migrating the database", python, "manage.py", "migrate", "--noinput")
