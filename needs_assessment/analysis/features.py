@@ -2,7 +2,7 @@
 
 Vectorised and memory-lean: flags stay one byte, numbers are float32 and text columns
 become categoricals with fixed category lists, so that 3 million people take about
-300 MB and the same code always means the same thing in every period.
+220 MB and the same code always means the same thing in every period.
 """
 
 from __future__ import annotations

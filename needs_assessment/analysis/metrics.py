@@ -53,7 +53,7 @@ def delong_auc(outcome: np.ndarray, predicted: np.ndarray, confidence=0.95) -> A
     auc = float(v10.mean())
     variance = v10.var(ddof=1) / m + v01.var(ddof=1) / n if m > 1 and n > 1 else 0.0
     half = norm.ppf(0.5 + confidence / 2) * math.sqrt(max(variance, 0.0))
-    return AucEstimate(auc, max(0.0, auc - half), min(1.0, auc + half), confidence)
+    return AucEstimate(auc, float(max(0.0, auc - half)), float(min(1.0, auc + half)), confidence)
 
 
 def decile_of(predicted: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:

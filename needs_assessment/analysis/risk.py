@@ -29,6 +29,7 @@ from sklearn.metrics import mean_absolute_error, r2_score
 from threadpoolctl import threadpool_limits
 
 from needs_assessment.analysis.features import (
+    MODEL_FEATURES,
     PERSON_COLUMNS,
     build_features,
     categorical_mask,
@@ -47,22 +48,29 @@ from needs_assessment.analysis.metrics import (
 
 #: The training split is sampled down to this many people: tree models learn ~35
 #: features well from a few hundred thousand people, and the cap keeps a 3-million-person
-#: ICB's training time the same as a 400,000-person one's.
-MAX_TRAINING_ROWS = 250_000
+#: ICB's training time the same as a 300,000-person one's.
+MAX_TRAINING_ROWS = 200_000
 OUTCOME_COLUMNS = ["pseudo_id", "emergency_admissions", "cost"]
 FAIRNESS_GROUPS = ["sex", "imd_quintile", "ethnicity"]
 PREDICT_CHUNK_ROWS = 250_000
 TREE_SETTINGS = {
-    "learning_rate": 0.1,
-    "max_iter": 200,
+    "learning_rate": 0.2,
+    "max_iter": 80,
     "max_leaf_nodes": 31,
-    "min_samples_leaf": 100,
+    "min_samples_leaf": 200,
     "l2_regularization": 1.0,
     "early_stopping": True,
     "validation_fraction": 0.1,
     "n_iter_no_change": 10,
 }
 MIN_LINKED_PEOPLE = 100
+#: Fitting uses one thread by default. HistGradientBoosting's fit runs thousands of
+#: short OpenMP parallel regions, and when the two cores are shared (web server,
+#: PostgreSQL, another worker) OpenMP's spin-waiting made fitting 3-6 times slower with
+#: two threads than with one (measured at 1 million people: 3.6 s with one thread, 11-22 s
+#: with two under a load of 3). One thread is predictable; prediction, a few long parallel
+#: loops, is faster on both cores even under load, so it is not capped.
+DEFAULT_FIT_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,9 @@ class Linkage:
 
     earlier_only are people in the earlier period and not the later one: they died or
     left the ICB's registers (the data cannot tell which), their next-period outcome is
-    unknown, and they are left out of training and evaluation. later_only were born or
+    unknown, and they are left out of training and evaluation. So the models learn risk
+    among survivors: the frailest, who die most often, are under-represented, which users
+    should know when reading the top tier. later_only were born or
     arrived; they have no earlier history, so they are not in training either, but they
     are scored like everyone else from their own latest-period row."""
 
@@ -136,7 +146,8 @@ class RiskModelResult:
                 "library": f"scikit-learn {sklearn.__version__}",
                 "emergency_model": "HistGradientBoostingClassifier (log loss)",
                 "cost_model": "HistGradientBoostingRegressor (Poisson loss)",
-                "settings": TREE_SETTINGS,
+                "settings": dict(TREE_SETTINGS),
+                "features": MODEL_FEATURES,
                 "emergency_iterations": int(self.emergency_model.n_iter_),
                 "cost_iterations": int(self.cost_model.n_iter_),
             },
@@ -176,7 +187,7 @@ def train_risk_models(
     seed: int,
     test_fraction: float = 0.3,
     max_training_rows: int | None = MAX_TRAINING_ROWS,
-    threads: int | None = None,
+    fit_threads: int | None = DEFAULT_FIT_THREADS,
 ) -> RiskModelResult:
     """Train and evaluate the emergency admission and cost models.
 
@@ -186,7 +197,8 @@ def train_risk_models(
     `test_fraction` of the linked people is held out; the rest, sampled down to
     `max_training_rows` (None: no cap), trains a classifier for "any emergency admission
     in the later period" and a Poisson regressor for later-period cost on the earlier
-    period's features. `threads` caps the OpenMP threads (None: the library's default).
+    period's features. `fit_threads` caps the OpenMP threads while fitting (None: one per
+    core; DEFAULT_FIT_THREADS says why the default is 1). Predictions use every core.
     The same inputs and seed give the same result, whatever the row order.
     Raises ValueError for missing columns, duplicate pseudo ids, no overlapping people,
     negative later cost, or a split in which everyone or no one was admitted."""
@@ -195,18 +207,20 @@ def train_risk_models(
     require_columns(earlier, PERSON_COLUMNS, "earlier period")
     require_columns(later, OUTCOME_COLUMNS, "later period")
     rows, outcome, later_cost, linkage = _link(earlier, later, seed)
-    features = build_features(earlier.iloc[rows].reset_index(drop=True))
+    # Features are ~75 bytes a person: cheaper to build for all and take the linked rows
+    # than to copy the wider person rows first.
+    features = build_features(earlier).iloc[rows].reset_index(drop=True)
     n_test = int(round(len(rows) * test_fraction))
     held, train = np.arange(n_test), np.arange(n_test, len(rows))[:max_training_rows]
     _check_split(outcome, held, train)
     started = time.perf_counter()
-    with _thread_limit(threads):
-        x_train = model_matrix(features.iloc[train])
+    x_train = model_matrix(features.iloc[train])
+    with _thread_limit(fit_threads):
         emergency_model = _classifier(seed).fit(x_train, outcome[train])
         cost_model = _regressor(seed).fit(x_train, later_cost[train])
-        del x_train
-        fit_seconds = time.perf_counter() - started
-        risk, predicted_cost = _predict(emergency_model, cost_model, features.iloc[held])
+    del x_train
+    fit_seconds = time.perf_counter() - started
+    risk, predicted_cost = _predict(emergency_model, cost_model, features.iloc[held])
     held_out = features.iloc[held][FAIRNESS_GROUPS].assign(
         outcome=outcome[held],
         risk=risk,
@@ -229,15 +243,14 @@ def train_risk_models(
     )
 
 
-def score(model_result: RiskModelResult, people: pd.DataFrame, *, threads=None) -> pd.DataFrame:
+def score(model_result: RiskModelResult, people: pd.DataFrame) -> pd.DataFrame:
     """Each person's predicted risk of an emergency admission and predicted cost in the
     coming period, from their row in the latest period.
 
     In: person rows (features.PERSON_COLUMNS). Out, on the same index: pseudo_id,
     emergency_risk (probability, 0-1), predicted_cost (£, float)."""
     features = build_features(people)
-    with _thread_limit(threads):
-        risk, cost = _predict(model_result.emergency_model, model_result.cost_model, features)
+    risk, cost = _predict(model_result.emergency_model, model_result.cost_model, features)
     return pd.DataFrame(
         {
             "pseudo_id": people["pseudo_id"].to_numpy(),
@@ -251,10 +264,16 @@ def score(model_result: RiskModelResult, people: pd.DataFrame, *, threads=None) 
 def _link(earlier: pd.DataFrame, later: pd.DataFrame, seed: int):
     """Positions in `earlier` of the linked people in seeded hash order, their later
     outcome (0/1) and later cost, and the Linkage counts."""
-    for name, frame in (("earlier", earlier), ("later", later)):
-        if frame["pseudo_id"].duplicated().any():
+    earlier_ids = earlier["pseudo_id"].to_numpy(dtype=object)
+    later_ids = later["pseudo_id"].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(np.concatenate([earlier_ids, later_ids]))
+    earlier_codes, later_codes = codes[: len(earlier)], codes[len(earlier) :]
+    for name, part in (("earlier", earlier_codes), ("later", later_codes)):
+        if len(part) and np.bincount(part, minlength=len(uniques)).max() > 1:
             raise ValueError(f"the {name} period has duplicate pseudo_id values")
-    position = pd.Index(later["pseudo_id"]).get_indexer(earlier["pseudo_id"])
+    later_position = np.full(len(uniques), -1, dtype=np.int64)
+    later_position[later_codes] = np.arange(len(later))
+    position = later_position[earlier_codes]
     linked = np.flatnonzero(position >= 0)
     if len(linked) == 0:
         raise ValueError("no people are in both periods: check the two periods' pseudo_id")
@@ -263,8 +282,7 @@ def _link(earlier: pd.DataFrame, later: pd.DataFrame, seed: int):
     # Order by a seeded hash of the pseudo id: the split (first rows held out) then
     # depends on the seed and the people, never on the order the rows came in.
     key = hashlib.sha256(f"risk-split-{seed}".encode()).hexdigest()[:16]
-    ids = earlier["pseudo_id"].iloc[linked].astype(str)
-    hashes = pd.util.hash_pandas_object(ids, index=False, hash_key=key).to_numpy()
+    hashes = pd.util.hash_array(earlier_ids[linked], hash_key=key, categorize=False)
     rows = linked[np.argsort(hashes, kind="stable")]
     later_rows = position[rows]
     admissions = pd.to_numeric(later["emergency_admissions"]).to_numpy()[later_rows]
