@@ -21,6 +21,7 @@ urlpatterns = [
     path("resource-allocation/", include("payor.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("api/v1/needs-assessment/", include("needs_assessment.api.urls")),
+    path("api/v1/strategy/", include("strategy.api.urls")),
     path("api/v1/", include("commissioning.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Pages of stage 2, developing the long-term strategy."""
+"""The stage 2 landing page."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse

@@ -1,0 +1,1 @@
+"""Stage 2 REST API, mounted at /api/v1/strategy/."""

@@ -1,1 +1,0 @@
-"""Models of stage 2, developing the long-term strategy. Built by its stage issue."""

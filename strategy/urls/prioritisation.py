@@ -1,0 +1,3 @@
+"""URLs of stage 2: prioritisation."""
+
+urlpatterns: list = []
