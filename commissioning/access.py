@@ -213,7 +213,10 @@ def _snapshots(user, qs: QuerySet) -> QuerySet:
 
 @scope(SegmentationModel)
 def _segmentation_models(user, qs: QuerySet) -> QuerySet:
-    """Library models (no ICB) and the user's own ICB's models."""
+    """Library models (no ICB) for everyone; the ICB's own models for its staff and
+    partners (providers have no part in how the ICB segments its population)."""
+    if is_provider(user):
+        return qs.filter(icb__isnull=True)
     icb_id = _home_icb_id(user)
     return qs.filter(Q(icb__isnull=True) | Q(icb_id=icb_id))
 

@@ -78,7 +78,7 @@ SUMMARY_QUERY = """
 """
 
 
-@run_handler(RUN_KIND)
+@run_handler(RUN_KIND, label="Population summary")
 def run_population_summary(context: RunContext) -> dict:
     """Read a snapshot's people with COPY, summarise them, return the summary."""
     snapshot = PopulationSnapshot.objects.get(pk=context.parameters["snapshot_id"])

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from commissioning import access, disclosure
+from commissioning import access, disclosure, runs
 from commissioning.models import (
     Area,
     AreaLevel,
@@ -29,13 +29,12 @@ from commissioning.models import (
 from commissioning.population_summary import RUN_KIND as SUMMARY_RUN_KIND
 from commissioning.population_summary import latest_summary
 
-RUN_KIND_LABELS = {SUMMARY_RUN_KIND: "Population summary"}
 UNFINISHED = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 def run_kind_label(kind: str) -> str:
     """A run kind as a person reads it ("population_summary" -> "Population summary")."""
-    return RUN_KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+    return runs.kind_label(kind)
 
 
 def home_icb(user) -> Area | None:

@@ -28,18 +28,27 @@ STALE_AFTER = timedelta(minutes=10)
 
 Handler = Callable[["RunContext"], dict[str, Any]]
 _HANDLERS: dict[str, Handler] = {}
+_LABELS: dict[str, str] = {}
 
 
-def run_handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register the function that does the work of runs of `kind`; it returns the result."""
+def run_handler(kind: str, label: str | None = None) -> Callable[[Handler], Handler]:
+    """Register the function that does the work of runs of `kind`; it returns the result.
+    `label` is how pages name such runs ("Needs profile")."""
 
     def register(function: Handler) -> Handler:
         if kind in _HANDLERS:
             raise RuntimeError(f"run kind {kind!r} is already registered")
         _HANDLERS[kind] = function
+        if label:
+            _LABELS[kind] = label
         return function
 
     return register
+
+
+def kind_label(kind: str) -> str:
+    """A run kind as a person reads it ("population_summary" -> "Population summary")."""
+    return _LABELS.get(kind) or kind.replace("_", " ").capitalize()
 
 
 def registered_kinds() -> list[str]:
