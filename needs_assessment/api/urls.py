@@ -2,5 +2,8 @@
 
 from rest_framework.routers import DefaultRouter
 
+from needs_assessment.api.segmentation import SegmentationModelViewSet
+
 router = DefaultRouter()
+router.register("segmentation-models", SegmentationModelViewSet, basename="na-segmentation-model")
 urlpatterns = router.urls
