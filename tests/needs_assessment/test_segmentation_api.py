@@ -98,11 +98,15 @@ def test_outsider_gets_404_for_every_write_on_our_model(universe, north_model, s
 def test_partner_and_provider_are_refused_every_write(persona, universe, north_model, library):
     client = api_client(getattr(universe, persona))
     segments = {"segments": actions.segments_of(north_model)}
+    # A partner may read the ICB's model but not change it (403); to a provider the ICB's
+    # own models are out of scope altogether (404).
+    refused = 403 if persona == "partner" else 404
     assert (
-        client.put(f"{BASE}/{north_model.pk}/segments/", segments, format="json").status_code == 403
+        client.put(f"{BASE}/{north_model.pk}/segments/", segments, format="json").status_code
+        == refused
     )
-    assert client.post(f"{BASE}/{north_model.pk}/publish/").status_code == 403
-    assert client.post(f"{BASE}/{north_model.pk}/run/", {}, format="json").status_code == 403
+    assert client.post(f"{BASE}/{north_model.pk}/publish/").status_code == refused
+    assert client.post(f"{BASE}/{north_model.pk}/run/", {}, format="json").status_code == refused
     body = {"model_a": north_model.pk, "model_b": library.pk}
     assert client.post(f"{BASE}/compare/", body, format="json").status_code == 403
     north_model.refresh_from_db()
