@@ -196,3 +196,45 @@ INDICATORS = [
         "Linked dataset",
     ),
 ]
+
+
+def install(segmentation_model_class, segment_class, indicator_class) -> None:
+    """Create the shared segmentation models and indicators where missing (idempotent).
+
+    Takes the model classes so that migration 0003 can pass its historical models and
+    tests can pass the real ones (after a transactional test's flush, say)."""
+    for spec in SEGMENTATION_MODELS:
+        model, created = segmentation_model_class.objects.get_or_create(
+            icb=None,
+            name=spec["name"],
+            version=spec["version"],
+            defaults={
+                "description": spec["description"],
+                "source": spec["source"],
+                "is_published": True,
+            },
+        )
+        if created:
+            for priority, (code, name, description, rule, colour) in enumerate(
+                spec["segments"], start=1
+            ):
+                segment_class.objects.create(
+                    model=model,
+                    priority=priority,
+                    code=code,
+                    name=name,
+                    description=description,
+                    rule=rule,
+                    colour=colour,
+                )
+    for code, name, definition, unit, polarity, source in INDICATORS:
+        indicator_class.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "definition": definition,
+                "unit": unit,
+                "polarity": polarity,
+                "source": source,
+            },
+        )

@@ -32,6 +32,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
+def reference_data(db):
+    """The shared segmentation models and indicators. Migrations install them, but a
+    transactional test's flush removes them, so tests that run after one (all
+    `transaction=True` tests, which pytest-django runs last) ask for this fixture."""
+    from commissioning import reference_data as data
+    from commissioning.models import Indicator, Segment, SegmentationModel
+
+    data.install(SegmentationModel, Segment, Indicator)
+
+
+@pytest.fixture
 def universe(db):
     north = f.IcbAreaFactory(code="E54000001", name="North ICB")
     south = f.IcbAreaFactory(code="E54000002", name="South ICB")

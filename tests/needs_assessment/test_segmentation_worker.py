@@ -13,11 +13,12 @@ from tests.api import token_client
 from tests.conftest import wait_for_run
 from tests.people import make_people
 
-# serialized_rollback: the flush after each test would otherwise take the library models
-# (loaded by a migration) away from every test that runs after these.
+# reference_data: an earlier transactional test's flush takes away the library models
+# that a migration loaded; the fixture puts them back.
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
 ]
 
 GM = "Greater Manchester population segmentation"
