@@ -53,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             P.VIEW_ICB_DATA,
             P.VIEW_CONTRACTS,
             P.MANAGE_CONTRACTS,
+            P.LOAD_DATA,
             P.RUN_ANALYSES,
             P.EDIT_STRATEGY,
             P.APPROVE,

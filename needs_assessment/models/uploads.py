@@ -81,3 +81,24 @@ class DataUpload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.current_status in (
+            UploadStatus.REJECTED,
+            UploadStatus.LOADED,
+            UploadStatus.FAILED,
+        )
+
+    @property
+    def current_status(self) -> str:
+        """The status to show: an upload whose run failed without reaching the upload (a
+        worker killed mid-load, say) has failed too, whatever `status` still says."""
+        unfinished = self.status in (UploadStatus.RECEIVED, UploadStatus.VALIDATING)
+        if unfinished and self.run_id and self.run.status == "failed":
+            return UploadStatus.FAILED
+        return self.status
+
+    @property
+    def current_status_label(self) -> str:
+        return UploadStatus(self.current_status).label
