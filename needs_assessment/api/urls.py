@@ -2,8 +2,18 @@
 
 from rest_framework.routers import DefaultRouter
 
+from needs_assessment.api.documents import AssessmentViewSet, FindingLinkViewSet
+from needs_assessment.api.insight import InsightViewSet
+from needs_assessment.api.profiles import NeedsProfileViewSet, ProfileAggregateViewSet
 from needs_assessment.api.segmentation import SegmentationModelViewSet
+from needs_assessment.api.uploads import DataUploadViewSet
 
 router = DefaultRouter()
 router.register("segmentation-models", SegmentationModelViewSet, basename="na-segmentation-model")
+router.register("assessments", AssessmentViewSet, basename="na-assessment")
+router.register("ina-findings", FindingLinkViewSet, basename="na-ina-finding")
+router.register("insight", InsightViewSet, basename="na-insight")
+router.register("uploads", DataUploadViewSet, basename="na-upload")
+router.register("profiles", NeedsProfileViewSet, basename="na-profile")
+router.register("profile-aggregates", ProfileAggregateViewSet, basename="na-profile-aggregate")
 urlpatterns = router.urls

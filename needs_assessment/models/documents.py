@@ -108,7 +108,15 @@ class NeedsAssessmentFinding(models.Model):
     evidence = models.JSONField(
         default=list,
         blank=True,
-        help_text="Profile measures the finding rests on: [{area, measure, breakdown}].",
+        help_text="Profile measures the finding rests on: [{area, measure, breakdown, category}].",
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_to",
+        help_text="The same finding in the version this one was based on.",
     )
 
     class Meta:

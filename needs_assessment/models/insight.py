@@ -15,6 +15,8 @@ class InsightSource(models.TextChoices):
 
 
 class InsightRecord(models.Model):
+    """One piece of qualitative insight: who said it, where and when, and its themes."""
+
     icb = models.ForeignKey(
         "commissioning.Area",
         on_delete=models.PROTECT,
@@ -35,6 +37,14 @@ class InsightRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-date", "-created_at"]
