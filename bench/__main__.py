@@ -4,7 +4,9 @@
   the whole demo (two periods and the files), each measured in a fresh process;
 - the demo loader: seconds for a first and a second `load_demo` of 200,000 people, into a
   scratch database (`bench_commissioning`, made and dropped here) so that the development
-  database is not touched. Needs PostgreSQL running (`make bench` starts it).
+  database is not touched. Needs PostgreSQL running (`make bench` starts it);
+- ingest (bench/ingest.py): a bare COPY of a 1,000,000-person CSV against the real upload
+  through a Celery worker, rows/s of both, their ratio and the worker's peak memory.
 """
 
 from __future__ import annotations
@@ -106,6 +108,10 @@ def main() -> None:
     parser.add_argument("--load-people", type=int, default=200_000)
     parser.add_argument("--skip-load", action="store_true", help="Only time the generator.")
     parser.add_argument("--child", choices=["one-period", "whole-demo"], help=argparse.SUPPRESS)
+    # --- ingest (bench/ingest.py) ---
+    parser.add_argument("--ingest-people", type=int, default=1_000_000)
+    parser.add_argument("--skip-ingest", action="store_true", help="Do not time the ingest.")
+    # --- end ingest ---
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child_generate(args.child, args.generate_people)))
@@ -124,6 +130,12 @@ def main() -> None:
         first, second = measure_loader(args.load_people)
         print(f"load_demo, {args.load_people:,} people: first run {first:.1f} s", flush=True)
         print(f"load_demo, already loaded: second run {second:.1f} s", flush=True)
+    # --- ingest (bench/ingest.py): bare COPY against the real upload through a worker ---
+    if not args.skip_ingest:
+        from bench.ingest import print_ingest
+
+        print_ingest(args.ingest_people)
+    # --- end ingest ---
 
 
 if __name__ == "__main__":

@@ -223,6 +223,14 @@ SPECTACULAR_SETTINGS = {
     # validatorUrl None: Swagger UI would otherwise fetch a badge from an outside host.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models share field names (kind, stage, status) with different choices.
+    "ENUM_NAME_OVERRIDES": {
+        "UploadKindEnum": "needs_assessment.models.uploads.UploadKind",
+        "UploadStatusEnum": "needs_assessment.models.uploads.UploadStatus",
+        "ComparisonEnum": "needs_assessment.models.profiles.Comparison",
+        "FindingStageEnum": "commissioning.models.cycles.FindingStage",
+        "INASectionEnum": "needs_assessment.models.documents.INASection",
+    },
 }
 
 # Celery: a task is acknowledged only once it has finished, and handed back to the queue
