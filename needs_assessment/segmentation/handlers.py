@@ -40,7 +40,7 @@ def _snapshot(context: RunContext) -> PopulationSnapshot:
     return snapshot
 
 
-@run_handler(RUN_KIND)
+@run_handler(RUN_KIND, label="Segmentation")
 def run_segmentation(context: RunContext) -> dict:
     """Segment one snapshot's people with one model; people, cost and activity per segment."""
     model = context.parameters["model"]
@@ -64,7 +64,7 @@ def run_segmentation(context: RunContext) -> dict:
     }
 
 
-@run_handler(COMPARE_KIND)
+@run_handler(COMPARE_KIND, label="Segmentation comparison")
 def run_comparison(context: RunContext) -> dict:
     """Segment one snapshot's people with two models and count the people in each pair of
     segments (from A to B): the table and Sankey chart of who moves where."""
