@@ -157,6 +157,12 @@ def main() -> int:
     try:
         supervisor.step("Migrating the database", python, "manage.py", "migrate", "--noinput")
         supervisor.step("Loading the demo ICB (first time only)", python, "manage.py", "load_demo")
+        supervisor.step(
+            "Queuing needs profiles for new snapshots",
+            python,
+            "manage.py",
+            "profile_current_snapshots",
+        )
         supervisor.start(
             "worker",
             str(VENV_BIN / "celery"),
