@@ -101,7 +101,7 @@ def landing_state(user) -> LandingState:
         access.visible_to(user, NeedsProfile)
         .filter(snapshot__icb=icb)
         .select_related("snapshot", "segmentation_model", "run")
-        .order_by("-created_at")
+        .order_by("-snapshot__period_end", "-created_at")  # the newest period's newest
         .first()
     )
     state.profile_link = profile_url(state.profile) if state.profile else None

@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         queued = 0
-        for snapshot in PopulationSnapshot.objects.filter(status=SnapshotStatus.CURRENT):
+        current = PopulationSnapshot.objects.filter(status=SnapshotStatus.CURRENT)
+        for snapshot in current.order_by("period_end"):  # oldest first, newest queued last
             has_profile = (
                 NeedsProfile.objects.filter(snapshot=snapshot)
                 .exclude(status=ProfileStatus.FAILED)
