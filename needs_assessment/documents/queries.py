@@ -92,13 +92,14 @@ def cycle_versions(user, assessment: NeedsAssessment) -> QuerySet:
 
 
 def profiles_for(user, icb: Area) -> QuerySet:
-    """Needs profiles an INA can be built on (not failed), newest first."""
+    """Needs profiles an INA can be built on (not failed): the newest period first, then
+    the newest profile of it."""
     return (
         access.visible_to(user, NeedsProfile)
         .filter(snapshot__icb=icb)
         .exclude(status=ProfileStatus.FAILED)
         .select_related("snapshot", "segmentation_model")
-        .order_by("-created_at")
+        .order_by("-snapshot__period_end", "-created_at")
     )
 
 

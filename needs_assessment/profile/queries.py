@@ -47,9 +47,11 @@ PROFILABLE = (SnapshotStatus.CURRENT, SnapshotStatus.SUPERSEDED)
 
 
 def profiles_for(user) -> QuerySet:
-    """The profiles `user` may see, newest first."""
-    return access.visible_to(user, NeedsProfile).select_related(
-        "snapshot__icb", "segmentation_model", "run", "created_by"
+    """The profiles `user` may see: the newest period first, then the newest profile."""
+    return (
+        access.visible_to(user, NeedsProfile)
+        .select_related("snapshot__icb", "segmentation_model", "run", "created_by")
+        .order_by("-snapshot__period_end", "-created_at")
     )
 
 
