@@ -1,4 +1,4 @@
-"""Pages of stage 3, delivering through resource allocation."""
+"""The stage 3 landing page."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse

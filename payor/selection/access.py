@@ -1,0 +1,1 @@
+"""Who sees what of stage 3 selection (scope functions registered with commissioning.access)."""

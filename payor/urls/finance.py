@@ -1,0 +1,3 @@
+"""URLs of stage 3: finance."""
+
+urlpatterns: list = []

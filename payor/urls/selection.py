@@ -1,0 +1,3 @@
+"""URLs of stage 3: selection."""
+
+urlpatterns: list = []
