@@ -1,3 +1,17 @@
-"""URLs of stage 3: selection."""
+"""URLs of stage 3: selection (PSR decision records and committees)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from payor.views import selection as v
+
+urlpatterns = [
+    path("provider-selection/", v.psr_list, name="psr-list"),
+    path("provider-selection/new/", v.psr_create, name="psr-create"),
+    path("provider-selection/<int:pk>/", v.psr_detail, name="psr-detail"),
+    path("provider-selection/<int:pk>/<slug:step>/", v.psr_step, name="psr-step"),
+    path("committees/", v.committee_list, name="committee-list"),
+    path("committees/<int:pk>/", v.committee_detail, name="committee-detail"),
+    path(
+        "committee-items/<int:pk>/<slug:step>/", v.committee_item_step, name="committee-item-step"
+    ),
+]
