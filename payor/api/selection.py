@@ -39,7 +39,7 @@ from payor.selection import actions, committees
 TAG = "payor selection"
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class PsrCriterionSerializer(serializers.ModelSerializer):
     class Meta:
         model = PsrCriterion
         fields = ["criterion", "assessment", "rationale"]
@@ -52,7 +52,7 @@ class RepresentationSerializer(serializers.ModelSerializer):
 
 
 class PsrDecisionSerializer(serializers.ModelSerializer):
-    criteria = CriterionSerializer(many=True, read_only=True)
+    criteria = PsrCriterionSerializer(many=True, read_only=True)
     representations = RepresentationSerializer(many=True, read_only=True)
     provider = serializers.CharField(source="provider.ods_code", read_only=True)
     standstill_last_day = serializers.DateField(read_only=True)
@@ -68,7 +68,7 @@ class PsrDecisionSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class CriterionRequest(serializers.Serializer):
+class PsrCriterionRequest(serializers.Serializer):
     criterion = serializers.ChoiceField(PsrCriterionKind.choices)
     assessment = serializers.CharField()
     rationale = serializers.CharField()
@@ -82,7 +82,7 @@ class PsrDecisionRequest(serializers.Serializer):
     provider = serializers.CharField(help_text="ODS code of the selected provider.")
     decision_maker = serializers.CharField(max_length=200)
     decided_on = serializers.DateField()
-    criteria = CriterionRequest(many=True)
+    criteria = PsrCriterionRequest(many=True)
     conflicts_declared = serializers.CharField(required=False, allow_blank=True, default="")
     conflicts_managed = serializers.CharField(required=False, allow_blank=True, default="")
     estimated_value = serializers.DecimalField(14, 2, required=False, allow_null=True)
