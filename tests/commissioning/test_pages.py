@@ -15,7 +15,7 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 STAGE_LANDINGS = ["needs_assessment", "strategy", "payor", "evaluation"]
-STAGES_NOT_BUILT_YET = ["payor", "evaluation"]  # their landings still say what is coming
+STAGES_NOT_BUILT_YET = ["evaluation"]  # their landings still say what is coming
 
 
 def _summary(people_in_riverside: int = 1234) -> dict:
