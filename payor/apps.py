@@ -9,4 +9,5 @@ class PayorConfig(AppConfig):
         # Register scope functions of each part.
         from payor.finance import access as finance_access  # noqa: F401
         from payor.scenarios import access as scenarios_access  # noqa: F401
+        from payor.scenarios import handlers as scenarios_handlers  # noqa: F401
         from payor.selection import access as selection_access  # noqa: F401

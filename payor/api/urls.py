@@ -10,12 +10,14 @@ from payor.api.finance import (
     TermsViewSet,
     VariationViewSet,
 )
+from payor.api.scenarios import ScenarioViewSet
 from payor.api.selection import CommitteeViewSet, DecisionItemViewSet, PsrDecisionViewSet
 
 router = DefaultRouter()
 router.register("psr-decisions", PsrDecisionViewSet, basename="payor-psr-decision")
 router.register("committees", CommitteeViewSet, basename="payor-committee")
 router.register("committee-items", DecisionItemViewSet, basename="payor-committee-item")
+router.register("scenarios", ScenarioViewSet, basename="payor-scenario")
 router.register("plans", PlanViewSet, basename="payor-plan")
 router.register("budgets", BudgetViewSet, basename="payor-budget")
 router.register("contract-terms", TermsViewSet, basename="payor-contract-terms")
