@@ -10,6 +10,7 @@ representation or a conflicted vote.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
@@ -19,10 +20,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from commissioning import access
-from commissioning.models import Organisation
+from commissioning.models import Contract, Organisation
 from payor.models import (
     Committee,
+    CommitteeMeeting,
     CommitteeMember,
+    CommitteePaper,
     CommitteeVote,
     DecisionItem,
     InterestDeclaration,
@@ -214,6 +217,18 @@ class MemberSerializer(serializers.ModelSerializer):
         fields = ["id", "organisation", "user", "role", "voting"]
 
 
+class PaperSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommitteePaper
+        fields = ["id", "meeting", "title", "summary", "link"]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommitteeMeeting
+        fields = ["id", "committee", "title", "held_at", "location"]
+
+
 class CommitteeSerializer(serializers.ModelSerializer):
     members = MemberSerializer(many=True, read_only=True)
 
@@ -225,29 +240,6 @@ class CommitteeSerializer(serializers.ModelSerializer):
 class CommitteeRequest(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     purpose = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-@extend_schema(tags=[TAG])
-class CommitteeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):  # fmt: skip
-    """Committees you can see (a provider: those its organisation sits on)."""
-
-    serializer_class = CommitteeSerializer
-    queryset = Committee.objects.none()
-
-    def get_queryset(self):
-        user = self.request.user
-        return (
-            access.visible_to(user, Committee)
-            .prefetch_related("members__organisation", "members__user")
-            .order_by("pk")
-        )
-
-    @extend_schema(request=CommitteeRequest, responses={201: CommitteeSerializer})
-    def create(self, request):
-        committee = run(request, committees.create_committee, **body(request, CommitteeRequest))
-        return Response(self.get_serializer(committee).data, status.HTTP_201_CREATED)
 
 
 class VoteSerializer(serializers.ModelSerializer):
@@ -273,6 +265,115 @@ class ItemSerializer(serializers.ModelSerializer):
             "id", "committee", "meeting", "title", "description", "contract", "psr_decision",
             "scenario_id", "decision", "decided_at", "votes", "declarations",
         ]  # fmt: skip
+
+
+class MemberRequest(serializers.Serializer):
+    organisation = serializers.IntegerField(help_text="Id of the ICB or provider organisation.")
+    user = serializers.IntegerField(required=False, allow_null=True, default=None)
+    role = serializers.CharField(max_length=60, required=False, default="Member")
+    voting = serializers.BooleanField(required=False, default=True)
+
+
+class MeetingRequest(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    held_at = serializers.DateTimeField()
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PaperRequest(serializers.Serializer):
+    meeting = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    link = serializers.URLField(required=False, allow_blank=True, default="")
+
+
+class ItemRequest(serializers.Serializer):
+    meeting = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    contract = serializers.IntegerField(required=False, allow_null=True, default=None)
+    psr_decision = serializers.IntegerField(required=False, allow_null=True, default=None)
+    scenario_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+def pick(queryset, data: dict, field: str, label: str) -> None:
+    """Replace data[field] (an id) by the object from a scoped queryset, or refuse (400)."""
+    if data.get(field) is None:
+        data[field] = None
+        return
+    found = queryset.filter(pk=data[field]).first()
+    if found is None:
+        raise ValidationError({field: [f"No {label} with id {data[field]} that you can use."]})
+    data[field] = found
+
+
+@extend_schema(tags=[TAG])
+class CommitteeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):  # fmt: skip
+    """Committees you can see (a provider: those its organisation sits on)."""
+
+    serializer_class = CommitteeSerializer
+    queryset = Committee.objects.none()
+
+    def get_queryset(self):
+        user = self.request.user
+        return (
+            access.visible_to(user, Committee)
+            .prefetch_related("members__organisation", "members__user")
+            .order_by("pk")
+        )
+
+    @extend_schema(request=CommitteeRequest, responses={201: CommitteeSerializer})
+    def create(self, request):
+        committee = run(request, committees.create_committee, **body(request, CommitteeRequest))
+        return Response(self.get_serializer(committee).data, status.HTTP_201_CREATED)
+
+    def _meeting(self, committee, data: dict) -> None:
+        meetings = access.visible_to(self.request.user, CommitteeMeeting).filter(
+            committee=committee
+        )
+        pick(meetings, data, "meeting", "meeting of this committee")
+
+    @extend_schema(request=MemberRequest, responses={201: MemberSerializer})
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        """Add an ICB or provider organisation (optionally a named user of it) as a member."""
+        committee, data = self.get_object(), body(request, MemberRequest)
+        pick(access.visible_to(request.user, Organisation), data, "organisation", "organisation")
+        users = get_user_model().objects.filter(organisation__isnull=False)
+        pick(users.filter(organisation=data["organisation"]), data, "user", "user of it")
+        member = run(request, committees.add_member, committee=committee, **data)
+        return Response(MemberSerializer(member).data, status.HTTP_201_CREATED)
+
+    @extend_schema(request=MeetingRequest, responses={201: MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def meetings(self, request, pk=None):
+        """Schedule a meeting of this committee."""
+        committee, data = self.get_object(), body(request, MeetingRequest)
+        meeting = run(request, committees.schedule_meeting, committee=committee, **data)
+        return Response(MeetingSerializer(meeting).data, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PaperRequest, responses={201: PaperSerializer})
+    @action(detail=True, methods=["post"])
+    def papers(self, request, pk=None):
+        """Add a paper to one of this committee's meetings."""
+        committee, data = self.get_object(), body(request, PaperRequest)
+        self._meeting(committee, data)
+        paper = run(request, committees.add_paper, **data)
+        return Response(PaperSerializer(paper).data, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ItemRequest, responses={201: ItemSerializer})
+    @action(detail=True, methods=["post"])
+    def items(self, request, pk=None):
+        """Put a decision item on one of this committee's meetings (optionally linked to a
+        contract, a PSR decision or a resource-shift scenario id)."""
+        committee, data = self.get_object(), body(request, ItemRequest)
+        self._meeting(committee, data)
+        pick(access.visible_to(request.user, Contract), data, "contract", "contract")
+        pick(access.visible_to(request.user, PsrDecision), data, "psr_decision", "PSR decision")
+        item = run(request, committees.add_item, **data)
+        return Response(ItemSerializer(item).data, status.HTTP_201_CREATED)
 
 
 class VoteRequest(serializers.Serializer):

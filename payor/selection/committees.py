@@ -26,6 +26,12 @@ from payor.models import (
 from payor.selection.actions import audit, require_manager
 
 
+def _require_own(by, committee: Committee) -> None:
+    """Refuse a change to a committee outside the user's scope (another ICB's)."""
+    if not visible_to(by, Committee).filter(pk=committee.pk).exists():
+        raise PermissionDenied("That committee is not one of your ICB's.")
+
+
 def _required(**values) -> None:
     missing = {k: [f"Enter the {k.replace('_', ' ')}."] for k, v in values.items() if not v}
     if missing:
@@ -51,6 +57,8 @@ def add_member(
 ) -> CommitteeMember:  # fmt: skip
     """Add an ICB or provider organisation (optionally a named user of it) as a member."""
     require_manager(by)
+    _require_own(by, committee)
+    _required(role=(role or "").strip())
     if user is not None and user.organisation_id != organisation.pk:
         raise ValidationError({"user": [f"{user.username} does not work for {organisation.name}."]})
     if organisation.kind != "icb" and not organisation.is_provider:
@@ -58,7 +66,11 @@ def add_member(
     if CommitteeMember.objects.filter(committee=committee, organisation=organisation, user=user):
         raise ValidationError({"user": ["That member is already on the committee."]})
     member = CommitteeMember.objects.create(
-        committee=committee, organisation=organisation, user=user, role=role, voting=voting
+        committee=committee,
+        organisation=organisation,
+        user=user,
+        role=role.strip(),
+        voting=voting,
     )
     audit(by, "committee_member_added", member, committee=committee.pk, org=organisation.ods_code)
     return member
@@ -70,6 +82,7 @@ def schedule_meeting(
 ) -> CommitteeMeeting:
     """Schedule a meeting of a committee."""
     require_manager(by)
+    _require_own(by, committee)
     _required(title=title.strip(), held_at=held_at)
     meeting = CommitteeMeeting.objects.create(
         committee=committee, title=title.strip(), held_at=held_at, location=location
@@ -84,6 +97,7 @@ def add_paper(
 ) -> CommitteePaper:
     """Add a paper to a meeting (members of the committee can read it)."""
     require_manager(by)
+    _require_own(by, meeting.committee)
     _required(title=title.strip())
     paper = CommitteePaper.objects.create(
         meeting=meeting, title=title.strip(), summary=summary, link=link
@@ -101,9 +115,17 @@ def add_item(
     """Put a decision item on a meeting's agenda, linked to a contract, a PSR decision or
     (by id) a resource-shift scenario."""
     require_manager(by)
+    _require_own(by, meeting.committee)
     _required(title=title.strip())
+    errors = {}
     if contract is not None and not visible_to(by, Contract).filter(pk=contract.pk).exists():
-        raise ValidationError({"contract": ["That contract is not one of your ICB's."]})
+        errors["contract"] = ["That contract is not one of your ICB's."]
+    if psr_decision is not None and not visible_to(by, PsrDecision).filter(pk=psr_decision.pk):
+        errors["psr_decision"] = ["That provider selection decision is not one of your ICB's."]
+    if scenario_id is not None and scenario_id < 1:
+        errors["scenario_id"] = ["Enter a scenario number of 1 or more."]
+    if errors:
+        raise ValidationError(errors)
     item = DecisionItem.objects.create(
         meeting=meeting, title=title.strip(), description=description, contract=contract,
         psr_decision=psr_decision, scenario_id=scenario_id,

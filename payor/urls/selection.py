@@ -11,6 +11,7 @@ urlpatterns = [
     path("provider-selection/<int:pk>/<slug:step>/", v.psr_step, name="psr-step"),
     path("committees/", v.committee_list, name="committee-list"),
     path("committees/<int:pk>/", v.committee_detail, name="committee-detail"),
+    path("committees/<int:pk>/add/<slug:what>/", v.committee_add, name="committee-add"),
     path(
         "committee-items/<int:pk>/<slug:step>/", v.committee_item_step, name="committee-item-step"
     ),

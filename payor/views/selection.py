@@ -4,17 +4,20 @@ reader whose role may not make the change: 403 (provider and partner get 404 on 
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning import access
-from commissioning.models import Organisation
-from payor.models import Committee, CommitteeMember, DecisionItem, PsrDecision
+from commissioning.models import Contract, Organisation
+from payor.models import Committee, CommitteeMeeting, CommitteeMember, DecisionItem, PsrDecision
 from payor.selection import actions, committees, forms, queries
 
 PSR_LIST, COMMITTEE_LIST = "payor:psr-list", "payor:committee-list"
@@ -179,7 +182,12 @@ def committee_detail(request: HttpRequest, pk: int, forms_for: dict | None = Non
     user = request.user
     committee = access.get_visible_or_404(user, Committee, pk=pk)
     seats = CommitteeMember.objects.filter(committee=committee)
-    mine = [s.pk for s in seats if s.user_id == user.pk]
+    mine = [
+        s.pk
+        for s in seats
+        if s.user_id == user.pk or (s.user_id is None and s.organisation_id == user.organisation_id)
+    ]
+    failed = forms_for or {}
     rows = queries.committee_items(user, committee)
     for row in rows:
         row["voted"] = any(v.member_id in mine for v in row["votes"])
@@ -187,6 +195,9 @@ def committee_detail(request: HttpRequest, pk: int, forms_for: dict | None = Non
         row["for"] = sum(v.choice == "for" for v in row["votes"])
         row["against"] = sum(v.choice == "against" for v in row["votes"])
         row["abstain"] = sum(v.choice == "abstain" for v in row["votes"])
+        for form_class, __, name, ___ in ITEM_STEPS.values():
+            own = failed.get(name) if failed.get("failed_item") == row["item"].pk else None
+            row[name] = own or form_class(auto_id=_item_ids(row["item"].pk, name))
     context = {
         "committee": committee,
         "members": seats.select_related("organisation", "user"),
@@ -194,13 +205,15 @@ def committee_detail(request: HttpRequest, pk: int, forms_for: dict | None = Non
         "rows": rows,
         "is_member": bool(mine),
         "can_manage": _can_manage(user),
-        "vote_form": forms.VoteForm(),
-        "declare_form": forms.DeclareForm(),
-        "decision_form": forms.DecisionForm(),
         "breadcrumbs": _crumbs(("Committees", COMMITTEE_LIST)),
-    } | (forms_for or {})
+    } | failed
     status = 400 if forms_for else 200
     return render(request, "payor/committee_detail.html", context, status=status)
+
+
+def _item_ids(item_pk: int, form_name: str) -> str:
+    """Field ids unique to one item's form (field names stay plain for posting)."""
+    return f"item-{item_pk}-{form_name.removesuffix('_form')}-%s"
 
 
 ITEM_STEPS = {
@@ -222,7 +235,7 @@ def committee_item_step(request: HttpRequest, pk: int, step: str) -> HttpRespons
     if step not in ITEM_STEPS:
         raise PermissionDenied("Unknown step.")
     form_class, action, name, done = ITEM_STEPS[step]
-    form = form_class(request.POST)
+    form = form_class(request.POST, auto_id=_item_ids(item.pk, name))
     if form.is_valid():
         try:
             action(by=request.user, item=item, **form.cleaned_data)
@@ -235,3 +248,135 @@ def committee_item_step(request: HttpRequest, pk: int, step: str) -> HttpRespons
     return committee_detail(
         request, item.meeting.committee_id, forms_for={name: form, "failed_item": item.pk}
     )
+
+
+# Commissioners add members, meetings, papers and items (small pages from the detail page).
+
+TEXT, AREA, SELECT = forms.TEXT, forms.AREA, forms.SELECT
+
+
+class MemberForm(django_forms.Form):
+    organisation = django_forms.ModelChoiceField(
+        queryset=None, help_text="Your ICB or a provider organisation.",
+        widget=django_forms.Select(attrs=SELECT),
+    )  # fmt: skip
+    user = django_forms.ModelChoiceField(
+        label="Named person (optional)", queryset=None, required=False,
+        help_text="Leave blank to seat the organisation; any of its representatives may act.",
+        widget=django_forms.Select(attrs=SELECT),
+    )  # fmt: skip
+    role = django_forms.CharField(
+        max_length=60, initial="Member", widget=django_forms.TextInput(TEXT)
+    )
+    voting = django_forms.TypedChoiceField(
+        label="Does this member vote?", coerce=lambda v: v == "yes", initial="yes",
+        choices=[("yes", "Yes, a voting member"), ("no", "No, non-voting (advisory)")],
+        widget=django_forms.Select(attrs=SELECT),
+    )  # fmt: skip
+
+    def __init__(self, *args, user, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = access.visible_to(user, Organisation).filter(
+            Q(kind="icb", pk=user.organisation_id) | ~Q(sector="")
+        )
+        self.fields["organisation"].queryset = orgs.order_by("name")
+        people = get_user_model().objects.filter(organisation__in=orgs, is_active=True)
+        self.fields["user"].queryset = people.order_by("username")
+
+
+class MeetingForm(django_forms.Form):
+    title = django_forms.CharField(max_length=200, widget=django_forms.TextInput(TEXT))
+    held_at = django_forms.DateTimeField(
+        label="Date and time (UK time)", widget=django_forms.DateTimeInput(forms.WHEN)
+    )
+    location = django_forms.CharField(
+        max_length=200, required=False, widget=django_forms.TextInput(TEXT)
+    )
+
+    def __init__(self, *args, user, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class _MeetingChoice(django_forms.Form):
+    meeting = django_forms.ModelChoiceField(queryset=None, widget=django_forms.Select(attrs=SELECT))
+
+    def __init__(self, *args, user, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = access.visible_to(user, CommitteeMeeting).filter(
+            committee=committee
+        )
+
+
+class PaperForm(_MeetingChoice):
+    title = django_forms.CharField(max_length=200, widget=django_forms.TextInput(TEXT))
+    summary = django_forms.CharField(required=False, widget=django_forms.Textarea(AREA))
+    link = django_forms.URLField(
+        label="Link (optional)", required=False, assume_scheme="https",
+        help_text="Where members can read the paper.",
+        widget=django_forms.URLInput(TEXT),
+    )  # fmt: skip
+
+
+class ItemForm(_MeetingChoice):
+    title = django_forms.CharField(max_length=200, widget=django_forms.TextInput(TEXT))
+    description = django_forms.CharField(required=False, widget=django_forms.Textarea(AREA))
+    contract = django_forms.ModelChoiceField(
+        label="Contract (optional)", queryset=None, required=False,
+        widget=django_forms.Select(attrs=SELECT),
+    )  # fmt: skip
+    psr_decision = django_forms.ModelChoiceField(
+        label="Provider selection decision (optional)", queryset=None, required=False,
+        widget=django_forms.Select(attrs=SELECT),
+    )  # fmt: skip
+    scenario_id = django_forms.IntegerField(
+        label="Resource-shift scenario number (optional)", required=False, min_value=1,
+        widget=django_forms.NumberInput({"class": "nhsuk-input nhsuk-input--width-5"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, user, committee, **kwargs):
+        super().__init__(*args, user=user, committee=committee, **kwargs)
+        self.fields["contract"].queryset = access.visible_to(user, Contract)
+        self.fields["psr_decision"].queryset = queries.psr_decisions(user)
+
+
+ADDS = {
+    "member": (MemberForm, committees.add_member, "Add a member", "Member added."),
+    "meeting": (MeetingForm, committees.schedule_meeting, "Schedule a meeting",
+                "Meeting scheduled."),
+    "paper": (PaperForm, committees.add_paper, "Add a paper", "Paper added."),
+    "item": (ItemForm, committees.add_item, "Add a decision item", "Decision item added."),
+}  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def committee_add(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    """A commissioner adds a member, meeting, paper or decision item to a committee."""
+    committee = access.get_visible_or_404(request.user, Committee, pk=pk)
+    if what not in ADDS:
+        raise Http404("Nothing of that kind can be added to a committee.")
+    if not _can_manage(request.user):
+        raise PermissionDenied("Only ICB commissioners change committees.")
+    form_class, action, heading, done = ADDS[what]
+    form = form_class(request.POST or None, user=request.user, committee=committee)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if what in ("member", "meeting"):
+            data["committee"] = committee
+        try:
+            action(by=request.user, **data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("payor:committee-detail", committee.pk)
+    context = {
+        "committee": committee,
+        "form": form,
+        "heading": heading,
+        "breadcrumbs": _crumbs(
+            ("Committees", COMMITTEE_LIST),
+            (committee.name, reverse("payor:committee-detail", args=[committee.pk])),
+        ),
+    }
+    return render(request, "payor/committee_add.html", context, status=400 if form.errors else 200)
