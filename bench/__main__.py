@@ -6,7 +6,9 @@
   scratch database (`bench_commissioning`, made and dropped here) so that the development
   database is not touched. Needs PostgreSQL running (`make bench` starts it);
 - ingest (bench/ingest.py): a bare COPY of a 1,000,000-person CSV against the real upload
-  through a Celery worker, rows/s of both, their ratio and the worker's peak memory.
+  through a Celery worker, rows/s of both, their ratio and the worker's peak memory;
+- the pipeline (bench/pipeline.py): a synthetic ICB from file to finished INA through a
+  Celery worker, seconds per step, peak worker memory and the INA and home pages' times.
 """
 
 from __future__ import annotations
@@ -112,6 +114,11 @@ def main() -> None:
     parser.add_argument("--ingest-people", type=int, default=1_000_000)
     parser.add_argument("--skip-ingest", action="store_true", help="Do not time the ingest.")
     # --- end ingest ---
+    # --- pipeline (bench/pipeline.py) ---
+    parser.add_argument(
+        "--pipeline-people", type=int, default=1_000_000, help="File to finished INA; 0 skips."
+    )
+    # --- end pipeline ---
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child_generate(args.child, args.generate_people)))
@@ -136,6 +143,12 @@ def main() -> None:
 
         print_ingest(args.ingest_people)
     # --- end ingest ---
+    # --- pipeline (bench/pipeline.py): file to finished INA through a worker ---
+    if args.pipeline_people:
+        from bench.pipeline import print_pipeline
+
+        print_pipeline(args.pipeline_people)
+    # --- end pipeline ---
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ The target is ingest at no less than half the bare COPY rate. Run it alone with
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import statistics
@@ -106,7 +107,8 @@ def celery_worker(queue: str, log: Path):
                 raise RuntimeError(f"the worker did not start:\n{log.read_text()[-2000:]}")
         yield process
     finally:
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # it may have died on its own
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
         with app.connection_for_write() as connection:
             for name in (queue, elsewhere):
