@@ -43,6 +43,42 @@ ACTIVITY_COUNTS = [
     "mental_health_contacts",
 ]
 FRAILTY_CATEGORIES = ["fit", "mild", "moderate", "severe"]
+
+# How pages name the person-level fields (one place for every stage).
+LTC_LABELS = {
+    "hypertension": "Hypertension",
+    "diabetes": "Diabetes",
+    "asthma": "Asthma",
+    "copd": "COPD",
+    "chd": "Coronary heart disease",
+    "heart_failure": "Heart failure",
+    "atrial_fibrillation": "Atrial fibrillation",
+    "stroke_tia": "Stroke or TIA",
+    "ckd": "Chronic kidney disease",
+    "cancer": "Cancer",
+    "depression": "Depression",
+    "smi": "Severe mental illness",
+    "dementia": "Dementia",
+    "learning_disability": "Learning disability",
+    "epilepsy": "Epilepsy",
+    "osteoporosis": "Osteoporosis",
+}
+OTHER_FLAG_LABELS = {
+    "palliative": "Palliative care register",
+    "homeless": "Homeless",
+    "substance_misuse": "Substance misuse",
+    "mental_health_contact": "In contact with mental health services",
+}
+ACTIVITY_LABELS = {
+    "ae_attendances": "A&E attendances",
+    "emergency_admissions": "Emergency admissions",
+    "elective_admissions": "Elective admissions",
+    "bed_days": "Bed days",
+    "outpatient_appointments": "Outpatient appointments",
+    "gp_contacts": "GP contacts",
+    "community_contacts": "Community care contacts",
+    "mental_health_contacts": "Mental health contacts",
+}
 SEX_CODES = ["F", "M", "I", "U"]  # female, male, indeterminate, not known
 ETHNICITY_GROUPS = ["white", "mixed", "asian", "black", "other", "unknown"]
 

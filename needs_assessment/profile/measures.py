@@ -13,7 +13,7 @@ frailty segment's cost per head; breakdown "segment_tier" has categories
 
 from __future__ import annotations
 
-from commissioning.models.population import ACTIVITY_COUNTS, LTC_FLAGS
+from commissioning.models.population import ACTIVITY_COUNTS, ACTIVITY_LABELS, LTC_FLAGS, LTC_LABELS
 from commissioning.reference_data import INDICATORS
 
 MULTIPLE_LTC = "multiple_ltc"
@@ -60,33 +60,8 @@ BREAKDOWNS = [AGE_BAND, SEX, IMD_DECILE, ETHNICITY]
 CORE20_LABEL, REST_LABEL = "Core20", "Rest"
 UNKNOWN_DECILE = "unknown"
 
-ACTIVITY_LABELS = {
-    "ae_attendances": "A&E attendances",
-    "emergency_admissions": "Emergency admissions",
-    "elective_admissions": "Elective admissions",
-    "bed_days": "Bed days",
-    "outpatient_appointments": "Outpatient appointments",
-    "gp_contacts": "GP contacts",
-    "community_contacts": "Community care contacts",
-    "mental_health_contacts": "Mental health contacts",
-}
 CONDITION_LABELS = {
-    "hypertension": "Hypertension",
-    "diabetes": "Diabetes",
-    "asthma": "Asthma",
-    "copd": "COPD",
-    "chd": "Coronary heart disease",
-    "heart_failure": "Heart failure",
-    "atrial_fibrillation": "Atrial fibrillation",
-    "stroke_tia": "Stroke or TIA",
-    "ckd": "Chronic kidney disease",
-    "cancer": "Cancer",
-    "depression": "Depression",
-    "smi": "Severe mental illness",
-    "dementia": "Dementia",
-    "learning_disability": "Learning disability",
-    "epilepsy": "Epilepsy",
-    "osteoporosis": "Osteoporosis",
+    **LTC_LABELS,
     MULTIPLE_LTC: "Two or more long-term conditions",
 }
 BREAKDOWN_LABELS = {

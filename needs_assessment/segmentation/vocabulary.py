@@ -9,45 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from commissioning.models.population import ACTIVITY_COUNTS, LTC_FLAGS, OTHER_FLAGS
+from commissioning.models.population import (
+    ACTIVITY_COUNTS,
+    ACTIVITY_LABELS,
+    LTC_FLAGS,
+    LTC_LABELS,
+    OTHER_FLAG_LABELS,
+    OTHER_FLAGS,
+)
 
-LTC_LABELS = {
-    "hypertension": "Hypertension",
-    "diabetes": "Diabetes",
-    "asthma": "Asthma",
-    "copd": "COPD",
-    "chd": "Coronary heart disease",
-    "heart_failure": "Heart failure",
-    "atrial_fibrillation": "Atrial fibrillation",
-    "stroke_tia": "Stroke or TIA",
-    "ckd": "Chronic kidney disease",
-    "cancer": "Cancer",
-    "depression": "Depression",
-    "smi": "Severe mental illness",
-    "dementia": "Dementia",
-    "learning_disability": "Learning disability",
-    "epilepsy": "Epilepsy",
-    "osteoporosis": "Osteoporosis",
-}
-OTHER_FLAG_LABELS = {
-    "palliative": "Palliative care register",
-    "homeless": "Homeless",
-    "substance_misuse": "Substance misuse",
-    "mental_health_contact": "In contact with mental health services",
-}
 FLAG_LABELS = LTC_LABELS | OTHER_FLAG_LABELS
 assert set(FLAG_LABELS) == set(LTC_FLAGS) | set(OTHER_FLAGS)
 
-ACTIVITY_LABELS = {
-    "ae_attendances": "A&E attendances",
-    "emergency_admissions": "Emergency admissions",
-    "elective_admissions": "Elective admissions",
-    "bed_days": "Bed days",
-    "outpatient_appointments": "Outpatient appointments",
-    "gp_contacts": "GP contacts",
-    "community_contacts": "Community contacts",
-    "mental_health_contacts": "Mental health contacts",
-}
 assert set(ACTIVITY_LABELS) == set(ACTIVITY_COUNTS)
 
 FIELD_LABELS = {
