@@ -5,4 +5,6 @@ from evaluation import views
 app_name = "evaluation"
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("spc/", views.spc_summary, name="spc-summary"),
+    path("spc/<str:code>/<str:kind>/<int:owner_id>/", views.spc_chart, name="spc-chart"),
 ]

@@ -15,7 +15,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 STAGE_LANDINGS = ["needs_assessment", "strategy", "payor", "evaluation"]
-STAGES_NOT_BUILT_YET = ["evaluation"]  # their landings still say what is coming
 
 
 def _summary(people_in_riverside: int = 1234) -> dict:
@@ -156,8 +155,6 @@ def test_stage_landing_renders_with_steps_and_current_nav(client_for, universe, 
     response = client_for(getattr(universe, persona)).get(reverse(f"{app}:landing"))
     html = _text(response)
     assert response.status_code == 200
-    if app in STAGES_NOT_BUILT_YET:
-        assert "arrive in its own release" in html
     assert f'href="{reverse(f"{app}:landing")}" aria-current="page"' in html
     assert html.count("<h1") == 1
 
