@@ -163,6 +163,12 @@ def main() -> int:
             "manage.py",
             "profile_current_snapshots",
         )
+        supervisor.step(
+            "Seeding the demo's plan, contract terms, scenario, PSR decision and committee",
+            python,
+            "manage.py",
+            "seed_demo_payor",
+        )
         supervisor.start(
             "worker",
             str(VENV_BIN / "celery"),
