@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from commissioning import access
 from commissioning.api.filters import IdFilter, WholeNumberFilter
 from commissioning.models import CommissioningCycle
+from commissioning.spreadsheets import XLSX_CONTENT_TYPE
 from needs_assessment.documents import actions, compare, export, queries
 from needs_assessment.documents.serializers import (
     AssessmentSerializer,
@@ -301,7 +302,7 @@ class AssessmentViewSet(
         tags=[TAG],
         summary="The INA's tables as an Excel workbook (disclosure-controlled for everyone)",
         responses={
-            (200, export.XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
             404: NOT_FOUND,
         },
     )
@@ -310,7 +311,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         content = export.workbook(request.user, assessment)
         actions.record_export(assessment=assessment, kind="xlsx", by=request.user)
-        response = HttpResponse(content, content_type=export.XLSX_CONTENT_TYPE)
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         name = f"ina-{assessment.icb.code}-{assessment.cycle.financial_year}-v{assessment.version}"
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning import access
 from commissioning import queries as core_queries
+from commissioning.spreadsheets import XLSX_CONTENT_TYPE
 from needs_assessment.documents import actions, compare, export, queries
 from needs_assessment.documents.figures import count_figure, format_number
 from needs_assessment.documents.forms import (
@@ -351,7 +352,7 @@ def assessment_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = queries.assessment_or_404(user, pk)
     content = export.workbook(user, assessment)
     actions.record_export(assessment=assessment, kind="xlsx", by=user)
-    response = HttpResponse(content, content_type=export.XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     name = f"ina-{assessment.icb.code}-{assessment.cycle.financial_year}-v{assessment.version}"
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from commissioning import access
 from commissioning import queries as core_queries
 from commissioning.models import Area, CommissioningCycle, Organisation
+from commissioning.spreadsheets import XLSX_CONTENT_TYPE
 from needs_assessment.models import NeedsAssessment
 from strategy.lifecycle import actions, compare, export, queries, rules
 from strategy.lifecycle import serializers as s
@@ -267,7 +268,7 @@ class StrategyViewSet(
         tags=[TAG],
         summary="The strategy as an Excel workbook (disclosure-controlled for everyone)",
         responses={
-            (200, export.XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY),
             404: NOT_FOUND,
         },
     )
@@ -278,7 +279,7 @@ class StrategyViewSet(
         approved = queries.approval_text(request.user, strategy)
         data = export.workbook(strategy, content, version, approved)
         actions.record_export(strategy=strategy, kind="xlsx", by=request.user)
-        response = HttpResponse(data, content_type=export.XLSX_CONTENT_TYPE)
+        response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
         number = version.number if version else strategy.version
         name = f"strategy-{strategy.icb.code}-{strategy.first_year}-v{number}"
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

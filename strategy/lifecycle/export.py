@@ -10,55 +10,33 @@ apostrophe and are stored as text.
 from __future__ import annotations
 
 import io
-import re
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from commissioning.spreadsheets import (
+    BOLD,
+    TITLE,
+    WRAP,
+    write_row,
+)
 from strategy.lifecycle.document import document
 from strategy.models import Strategy, StrategyVersion
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DISCLOSURE_NOTE = (
     "Counts of people (people in a cohort, people reached, people who took part) are "
     "rounded to the nearest 5, and counts from 1 to 7 are shown as *, so that nobody can "
     "be identified. Scores, weights, targets and costs are not counts of people and are exact."
 )
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-WRAP = Alignment(wrap_text=True, vertical="top")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def neutralise(value):
-    """A cell value that cannot run as a formula: text beginning with = + - @ (or a tab or
-    carriage return) gets a leading apostrophe; numbers and other values pass unchanged."""
-    if isinstance(value, str):
-        value = _CONTROL.sub("", value)
-        if value.startswith(FORMULA_STARTS):
-            return "'" + value
-    return value
-
-
-def _write(sheet: Worksheet, row: int, values: list, font: Font | None = None) -> None:
-    for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column)
-        cell.value = neutralise(value)
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # never a formula, whatever the text
-        if font is not None:
-            cell.font = font
 
 
 def _table(sheet: Worksheet, start: int, header: list[str], rows: list[list], widths) -> int:
     """A header row and its rows from `start`; returns the next free row."""
-    _write(sheet, start, header, BOLD)
+    write_row(sheet, start, header, BOLD)
     for offset, values in enumerate(rows, start=1):
-        _write(sheet, start + offset, values)
+        write_row(sheet, start + offset, values)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     return start + len(rows) + 2
@@ -86,7 +64,7 @@ def workbook(
 def _about(sheet, strategy: Strategy, doc: dict, version, approved: str) -> None:
     sheet.title = "About"
     info = doc["strategy"]
-    _write(sheet, 1, [info["title"]], TITLE)
+    write_row(sheet, 1, [info["title"]], TITLE)
     ina = info.get("needs_assessment")
     facts = [
         ("Integrated care board", info["icb"]["name"]),
@@ -105,7 +83,7 @@ def _about(sheet, strategy: Strategy, doc: dict, version, approved: str) -> None
         ("Vision", info["vision"]),
     ]
     for offset, (label, value) in enumerate(facts, start=3):
-        _write(sheet, offset, [label, value])
+        write_row(sheet, offset, [label, value])
         sheet.cell(row=offset, column=1).font = BOLD
         sheet.cell(row=offset, column=2).alignment = WRAP
     sheet.column_dimensions["A"].width = 24
@@ -113,7 +91,7 @@ def _about(sheet, strategy: Strategy, doc: dict, version, approved: str) -> None
 
 
 def _priorities(sheet, doc: dict) -> None:
-    _write(sheet, 1, ["Priorities, ranked by weighted score (0 to 100)"], TITLE)
+    write_row(sheet, 1, ["Priorities, ranked by weighted score (0 to 100)"], TITLE)
     rows = [
         [
             p["rank"],
@@ -136,7 +114,7 @@ def _priorities(sheet, doc: dict) -> None:
         "Description",
     ]
     row = _table(sheet, 3, header, rows, (8, 40, 15, 36, 16, 60, 60))
-    _write(sheet, row, ["Prioritisation criteria and weights"], BOLD)
+    write_row(sheet, row, ["Prioritisation criteria and weights"], BOLD)
     _table(
         sheet,
         row + 1,
@@ -148,7 +126,7 @@ def _priorities(sheet, doc: dict) -> None:
 
 
 def _outcomes(sheet, doc: dict) -> None:
-    _write(sheet, 1, ["Outcomes: baselines, year-5 targets and yearly trajectories"], TITLE)
+    write_row(sheet, 1, ["Outcomes: baselines, year-5 targets and yearly trajectories"], TITLE)
     header = [
         "Priority", "Indicator", "Unit", "Domain", "Area", "Baseline", "Lower 95%",
         "Upper 95%", "Baseline period", "Target", "Profile", "Owner",
@@ -172,7 +150,7 @@ def _outcomes(sheet, doc: dict) -> None:
 
 
 def _interventions(sheet, doc: dict) -> None:
-    _write(sheet, 1, ["Interventions"], TITLE)
+    write_row(sheet, 1, ["Interventions"], TITLE)
     header = [
         "Priority", "Intervention", "Outcome", "Cohort", "People reached", "Evidence",
         "Evidence strength", "Expected effect (relative change)", "Cost per year (£)",
@@ -196,7 +174,7 @@ def _interventions(sheet, doc: dict) -> None:
 
 
 def _pathways(sheet, doc: dict) -> None:
-    _write(sheet, 1, ["Care pathways"], TITLE)
+    write_row(sheet, 1, ["Care pathways"], TITLE)
     rows = [
         [
             p["name"],
@@ -214,7 +192,7 @@ def _pathways(sheet, doc: dict) -> None:
 
 
 def _engagement(sheet, doc: dict) -> None:
-    _write(sheet, 1, ["Engagement: who took part, what they said, what changed"], TITLE)
+    write_row(sheet, 1, ["Engagement: who took part, what they said, what changed"], TITLE)
     rows = [
         [
             e["date"], e["title"], e["method"], e["groups_label"], e["participants"],

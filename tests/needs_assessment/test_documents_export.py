@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from commissioning.spreadsheets import neutralise
 from commissioning.stats import wilson_interval
 from needs_assessment.documents import actions
-from needs_assessment.documents.export import neutralise
 from needs_assessment.documents.figures import control, figure_from_row, measure_label
 from needs_assessment.profile.controlled import control_rows
 from tests.needs_assessment.test_documents_world import make_world

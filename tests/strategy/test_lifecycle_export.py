@@ -6,6 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from commissioning.spreadsheets import XLSX_CONTENT_TYPE, neutralise
 from strategy.lifecycle import actions, content, document, export
 from strategy.models import StrategyStatus
 from tests import factories as f
@@ -84,10 +85,10 @@ def test_counts_of_people_are_controlled_and_formulas_neutralised(universe, plan
 
 
 def test_neutralise_leaves_numbers_and_plain_text():
-    assert export.neutralise("-15%") == "'-15%"
-    assert export.neutralise("\tx") == "'\tx"
-    assert export.neutralise("Falls") == "Falls"
-    assert export.neutralise(-0.15) == -0.15 and export.neutralise(None) is None
+    assert neutralise("-15%") == "'-15%"
+    assert neutralise("\tx") == "'\tx"
+    assert neutralise("Falls") == "Falls"
+    assert neutralise(-0.15) == -0.15 and neutralise(None) is None
 
 
 def test_the_reader_document_orders_priorities_by_rank_and_controls_counts(universe, plan):
@@ -105,7 +106,7 @@ def test_an_approved_strategy_exports_its_frozen_version(universe, client_for, p
         actions.move_to(strategy=plan, status=status, by=who)
     response = client_for(who).get(f"/strategy/strategies/{plan.pk}/export.xlsx")
     assert response.status_code == 200
-    assert response["Content-Type"] == export.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert 'filename="strategy-E54000001-2026-v1.xlsx"' in response["Content-Disposition"]
     about = {row[0]: row[1] for row in sheet_rows(response.content, "About")[2:]}
     assert about["Version"] == 1 and about["Approval"].startswith("Approved by commissioner")
