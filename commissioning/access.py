@@ -170,14 +170,15 @@ def get_visible_or_404(user, model_or_queryset: type[Model] | QuerySet, **lookup
         raise Http404("Not found") from exc
 
 
-def _home_icb_id(user) -> int | None:
+def home_icb_id(user) -> int | None:
+    """The id of the ICB the user's organisation is based in (any role), or None."""
     return user.organisation.icb_id if user.organisation_id else None
 
 
 @scope(Area)
 def _areas(user, qs: QuerySet) -> QuerySet:
     """Everyone with an organisation sees the geography of their own ICB."""
-    icb_id = _home_icb_id(user)
+    icb_id = home_icb_id(user)
     return qs.filter(icb_id=icb_id) if icb_id else qs.none()
 
 
@@ -190,7 +191,7 @@ def _organisations(user, qs: QuerySet) -> QuerySet:
             "commissioner_id"
         )
         return qs.filter(Q(pk=user.organisation_id) | Q(pk__in=commissioners))
-    icb_id = _home_icb_id(user)
+    icb_id = home_icb_id(user)
     if not icb_id:
         return qs.none()
     contracted = Contract.objects.filter(commissioner__icb_id=icb_id).values("provider_id")
@@ -218,7 +219,7 @@ def _segmentation_models(user, qs: QuerySet) -> QuerySet:
     partners (providers have no part in how the ICB segments its population)."""
     if is_provider(user):
         return qs.filter(icb__isnull=True)
-    icb_id = _home_icb_id(user)
+    icb_id = home_icb_id(user)
     return qs.filter(Q(icb__isnull=True) | Q(icb_id=icb_id))
 
 
@@ -243,13 +244,13 @@ def _indicator_values(user, qs: QuerySet) -> QuerySet:
     if is_provider(user):
         return qs.filter(provider_id=user.organisation_id)
     if is_partner(user):
-        return qs.filter(area__icb_id=_home_icb_id(user))
+        return qs.filter(area__icb_id=home_icb_id(user))
     return qs.none()
 
 
 @scope(CommissioningCycle)
 def _cycles(user, qs: QuerySet) -> QuerySet:
-    icb_id = _home_icb_id(user)
+    icb_id = home_icb_id(user)
     return qs.filter(icb_id=icb_id) if icb_id else qs.none()
 
 

@@ -39,7 +39,7 @@ def run_kind_label(kind: str) -> str:
 
 def home_icb(user) -> Area | None:
     """The ICB whose home page this user sees: their organisation's ICB, if they may see it."""
-    icb_id = user.organisation.icb_id if user.organisation_id else None
+    icb_id = access.home_icb_id(user)
     if icb_id is None:
         return None
     return access.visible_to(user, Area).filter(pk=icb_id, level=AreaLevel.ICB).first()

@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from commissioning.access import is_icb_staff, is_partner, scope, visible_to
+from commissioning.access import home_icb_id, is_icb_staff, is_partner, scope, visible_to
 from needs_assessment.models import (
     DataUpload,
     INAStatus,
@@ -13,10 +13,6 @@ from needs_assessment.models import (
     NeedsProfile,
     ProfileAggregate,
 )
-
-
-def _home_icb_id(user) -> int | None:
-    return user.organisation.icb_id if user.organisation_id else None
 
 
 @scope(DataUpload)
@@ -36,7 +32,7 @@ def _assessments(user, qs: QuerySet) -> QuerySet:
     if is_icb_staff(user):
         return qs.filter(icb_id=user.icb.pk)
     if is_partner(user):
-        return qs.filter(icb_id=_home_icb_id(user), status=INAStatus.APPROVED)
+        return qs.filter(icb_id=home_icb_id(user), status=INAStatus.APPROVED)
     return qs.none()
 
 
@@ -57,7 +53,7 @@ def _profiles(user, qs: QuerySet) -> QuerySet:
         return qs.filter(snapshot__icb_id=user.icb.pk)
     if is_partner(user):
         published = NeedsAssessment.objects.filter(
-            icb_id=_home_icb_id(user), status=INAStatus.APPROVED
+            icb_id=home_icb_id(user), status=INAStatus.APPROVED
         ).values("profile_id")
         return qs.filter(pk__in=published)
     return qs.none()
