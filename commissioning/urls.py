@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/needs-assessment/", include("needs_assessment.api.urls")),
     path("api/v1/strategy/", include("strategy.api.urls")),
     path("api/v1/payor/", include("payor.api.urls")),
+    path("api/v1/evaluation/", include("evaluation.api.urls")),
     path("api/v1/", include("commissioning.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,9 +2,7 @@ from django.urls import path
 
 from evaluation import views
 
-app_name = "evaluation"
 urlpatterns = [
-    path("", views.landing, name="landing"),
     path("spc/", views.spc_summary, name="spc-summary"),
     path("spc/<str:code>/<str:kind>/<int:owner_id>/", views.spc_chart, name="spc-chart"),
 ]

@@ -1,0 +1,1 @@
+"""Scopes of the loop part's models (registered with commissioning.access.scope)."""

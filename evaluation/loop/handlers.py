@@ -1,0 +1,1 @@
+"""Run handlers of the loop part (registered with commissioning.runs.run_handler)."""

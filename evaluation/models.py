@@ -1,1 +1,0 @@
-"""Models of stage 4, evaluating impact. Built by its stage issue."""

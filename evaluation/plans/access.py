@@ -1,0 +1,1 @@
+"""Scopes of the plans part's models (registered with commissioning.access.scope)."""

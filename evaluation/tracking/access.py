@@ -1,0 +1,1 @@
+"""Scopes of the tracking part's models (registered with commissioning.access.scope)."""
