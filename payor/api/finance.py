@@ -1,5 +1,5 @@
 """Stage 3 finance in the API, mounted at /api/v1/payor/{plans,budgets,contract-terms,
-contract-kpis,contract-variations,payment-statements}/.
+contract-kpis,contract-variations,contract-year-values,payment-statements}/.
 
 Reads are scoped by commissioning.access (plans: the ICB's staff; contract rows: the ICB's
 staff and the contract's own provider; partners nothing). Writes are thin doors onto
@@ -17,17 +17,19 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from commissioning import access
-from commissioning.models import Contract
+from commissioning.models import Contract, Indicator
 from payor.finance import actions, queries
 from payor.finance.actions import EditConflict
 from payor.models import (
     ContractKpi,
     ContractTerms,
     ContractVariation,
+    ContractYearValue,
     FinancialPlan,
     PaymentStatement,
     ProgrammeBudget,
 )
+from strategy.models import Outcome
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "coerce_to_string": True}
 
@@ -73,6 +75,14 @@ class KpiSerializer(serializers.ModelSerializer):
     class Meta:
         model = ContractKpi
         fields = ["id", "contract", "indicator", "outcome", "target", "description"]
+
+
+class YearValueSerializer(serializers.ModelSerializer):
+    value = serializers.DecimalField(**MONEY)
+
+    class Meta:
+        model = ContractYearValue
+        fields = ["id", "contract", "year", "value"]
 
 
 class VariationSerializer(serializers.ModelSerializer):
@@ -126,6 +136,19 @@ class Scoped(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericV
         if found is None or not str(pk).isdigit():
             raise ValidationError({"contract": [f"There is no contract {pk} you can see."]})
         return found
+
+    def _visible(self, model, field: str, required: bool):
+        pk = self.request.data.get(field)
+        if pk in (None, "") and not required:
+            return None
+        found = access.visible_to(self.request.user, model).filter(pk=_id(pk)).first()
+        if found is None:
+            raise ValidationError({field: [f"There is no {field} {pk} you can see."]})
+        return found
+
+
+def _id(value) -> int | None:
+    return int(value) if str(value).isdigit() else None
 
 
 class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scoped):
@@ -190,12 +213,59 @@ class TermsViewSet(mixins.CreateModelMixin, Scoped):
         return Response(TermsSerializer(terms).data, status=status.HTTP_201_CREATED)
 
 
-class KpiViewSet(Scoped):
+class KpiViewSet(mixins.CreateModelMixin, Scoped):
+    """POST {"contract", "indicator", "outcome" (optional), "target", "description"} adds
+    a KPI to a contract."""
+
     serializer_class = KpiSerializer
 
+    def create(self, request, *args, **kwargs):
+        kpi = run(
+            request, actions.add_kpi, contract=self._contract(),
+            indicator=self._visible(Indicator, "indicator", required=True),
+            outcome=self._visible(Outcome, "outcome", required=False),
+            target=request.data.get("target"),
+            description=str(request.data.get("description") or ""),
+        )  # fmt: skip
+        return Response(KpiSerializer(kpi).data, status=status.HTTP_201_CREATED)
 
-class VariationViewSet(Scoped):
+
+class VariationViewSet(mixins.CreateModelMixin, Scoped):
+    """POST {"contract", "description", "effective_from", "terms", "version"} varies the
+    contract's terms (409 if `version` is not the current terms version)."""
+
     serializer_class = VariationSerializer
+
+    def create(self, request, *args, **kwargs):
+        if "version" not in request.data:
+            raise ValidationError({"version": ["Quote the terms version you are varying."]})
+        variation = run(
+            request, actions.record_variation, contract=self._contract(),
+            description=str(request.data.get("description") or ""),
+            effective_from=request.data.get("effective_from") or None,
+            terms=request.data.get("terms"), expected_version=request.data["version"],
+        )  # fmt: skip
+        return Response(VariationSerializer(variation).data, status=status.HTTP_201_CREATED)
+
+
+class YearValueViewSet(mixins.CreateModelMixin, Scoped):
+    """POST {"contract", "values": {"2026": "1200000.00", ...}} sets the contract's value
+    for each financial year given (2026 is 2026/27)."""
+
+    serializer_class = YearValueSerializer
+
+    def create(self, request, *args, **kwargs):
+        values = request.data.get("values")
+        if not isinstance(values, dict) or not values:
+            raise ValidationError({"values": ['Give the values by year, like {"2026": 1000}.']})
+        bad = [year for year in values if not str(year).isdigit()]
+        if bad:
+            raise ValidationError({"values": [f"{bad[0]!r} is not a year such as 2026."]})
+        rows = run(
+            request, actions.set_year_values, contract=self._contract(),
+            values={int(year): value for year, value in values.items()},
+        )  # fmt: skip
+        return Response(YearValueSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class StatementViewSet(mixins.CreateModelMixin, Scoped):

@@ -177,6 +177,14 @@ def _contract_post(request, contract) -> list[str]:
             target=post.get("target", ""),
             description=post.get("description", ""),
         )
+    elif form == "year_values":
+        _, errors = _attempt(
+            request,
+            actions.set_year_values,
+            contract=contract,
+            values={year: post[f"value_{year}"] for year in _contract_years(contract)
+                    if post.get(f"value_{year}", "").strip()},
+        )  # fmt: skip
     elif form == "statement":
         statement, errors = _attempt(
             request,
@@ -192,8 +200,27 @@ def _contract_post(request, contract) -> list[str]:
     return errors
 
 
+def _contract_years(contract) -> list[int]:
+    """The financial years a contract runs in (2026 for 2026/27), at most ten."""
+    first = contract.start_date.year - (contract.start_date.month < 4)
+    last = contract.end_date.year - (contract.end_date.month < 4)
+    return list(range(first, min(last, first + 9) + 1))
+
+
 def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
+
+
+def _year_inputs(contract, posted) -> list[dict]:
+    saved = {v.year: v.value for v in contract.year_values.all()}
+    return [
+        {
+            "year": year,
+            "label": f"{year}/{str(year + 1)[-2:]}",
+            "value": posted.get(f"value_{year}", saved.get(year, "")),
+        }
+        for year in _contract_years(contract)
+    ]
 
 
 @login_required
@@ -219,6 +246,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "terms_json": json.dumps(terms.terms, indent=2) if terms else "",
         "posted": request.POST,
         "year_values": contract.year_values.all(),
+        "year_inputs": _year_inputs(contract, request.POST),
         "kpis": contract.kpis.select_related("indicator", "outcome"),
         "variations": contract.variations.select_related("created_by"),
         "statements": contract.payment_statements.all(),
