@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from commissioning import access, charts, queries
+from commissioning import access, charts, portal, queries
 from commissioning.access import Permission
 from commissioning.forms import ContractFilterForm
 from commissioning.models import Contract, PopulationSnapshot, Run, SnapshotStatus
@@ -49,7 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
         contracts = queries.contracts_for(user)
         totals = queries.contract_totals(contracts)
         context.update(
-            contracts=contracts, key_figures=_provider_key_figures(user.organisation, totals)
+            contracts=contracts,
+            key_figures=_provider_key_figures(user.organisation, totals),
+            portal_sections=portal.sections_for(user),
         )
     elif kind in ("icb", "partner") and icb is not None:
         context.update(_icb_overview(user, icb, exact=kind == "icb"))

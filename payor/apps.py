@@ -7,6 +7,7 @@ class PayorConfig(AppConfig):
 
     def ready(self) -> None:
         # Register scope functions of each part.
+        from payor import portal  # noqa: F401 - registers provider portal sections
         from payor.finance import access as finance_access  # noqa: F401
         from payor.scenarios import access as scenarios_access  # noqa: F401
         from payor.scenarios import handlers as scenarios_handlers  # noqa: F401

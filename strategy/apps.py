@@ -7,3 +7,4 @@ class StrategyConfig(AppConfig):
 
     def ready(self) -> None:
         from strategy import access  # noqa: F401 - registers scope functions
+        from strategy import portal  # noqa: F401 - registers provider portal sections
