@@ -40,6 +40,7 @@ test: $(INSTALLED) $(ASSETS)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(SERVICES) bash -c '$(PY) manage.py makemigrations --check --dry-run && $(VENV)/bin/pytest $(PYTEST_ARGS)'
+	$(SERVICES) env DJANGO_DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=commissioning.example.nhs.uk $(PY) manage.py check --deploy --fail-level WARNING
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -169,6 +169,12 @@ def main() -> int:
             "manage.py",
             "seed_demo_payor",
         )
+        supervisor.step(
+            "Seeding the demo's strategy, indicator series, KPIs and evaluation data",
+            python,
+            "manage.py",
+            "seed_demo_evaluation",
+        )
         supervisor.start(
             "worker",
             str(VENV_BIN / "celery"),

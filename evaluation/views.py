@@ -16,6 +16,8 @@ from commissioning.stages import STAGES_BY_APP
 from evaluation import queries
 from evaluation.charts import xmr_figure
 from evaluation.forms import SPCSwitchesForm
+from evaluation.tracking.charts import add_start_lines
+from evaluation.tracking.queries import series_intervention_starts, series_links
 
 RULE_LABELS = {
     "outside_limits": "Outside the process limits",
@@ -130,9 +132,14 @@ def spc_chart(request: HttpRequest, code: str, kind: str, owner_id: int) -> Http
         "baseline_fixed": bool(arguments.get("fix_after")) and not error,
         "breadcrumbs": [*BREADCRUMBS, ("SPC summary", "evaluation:spc-summary")],
     }
+    links = series_links(request.user).get(
+        (series.indicator.code, series.kind, series.owner_id), []
+    )
+    starts = series_intervention_starts(request.user, links)
+    context.update(links=links, starts=starts)
     if result is not None:
         context.update(
-            figure=xmr_figure(result, series.indicator.unit),
+            figure=add_start_lines(xmr_figure(result, series.indicator.unit), starts),
             variation=variation_tag(result),
             assurance=assurance_tag(result),
             rows=_point_rows(result),
@@ -141,31 +148,46 @@ def spc_chart(request: HttpRequest, code: str, kind: str, owner_id: int) -> Http
     return render(request, "evaluation/spc_chart.html", context)
 
 
+def _summary_row(series: queries.Series, link: dict | None) -> dict:
+    target = link["target"] if link else None
+    result = xmr(
+        series.numbers, dates=series.dates, improvement=series.indicator.polarity, target=target
+    )
+    last = result.points.iloc[-1]
+    url = chart_url(series) + (f"?target={target}" if target is not None else "")
+    return {
+        "series": series,
+        "url": url,
+        "belongs_to": link["label"] if link else "",
+        "points": len(series.values),
+        "last_date": series.values[-1].period_end,
+        "last_value": series.values[-1].value,
+        "variation": variation_tag(result),
+        "assurance": assurance_tag(result),
+        "special_cause": bool(last["special_cause"]),
+        "concern": _variation_kind(result.variation_icon) == "concern",
+        "failing": result.assurance_icon == "fail",
+        "rule": RULE_LABELS.get(last["rule"], "") if last["rule"] else "",
+    }
+
+
 @login_required
 def spc_summary(request: HttpRequest) -> HttpResponse:
+    """Every visible series; one row per outcome or contract KPI it measures (with that
+    target), then the series that belong to neither. Outliers: the latest point is
+    special cause of concern, or the assurance icon says it consistently fails."""
     rows, too_short = [], []
+    links = series_links(request.user)
     for series in queries.all_series(request.user):
         if len(series.values) < FEWEST_POINTS:
             too_short.append({"series": series, "points": len(series.values)})
             continue
-        result = xmr(series.numbers, dates=series.dates, improvement=series.indicator.polarity)
-        last = result.points.iloc[-1]
-        rows.append(
-            {
-                "series": series,
-                "url": chart_url(series),
-                "points": len(series.values),
-                "last_date": series.values[-1].period_end,
-                "last_value": series.values[-1].value,
-                "variation": variation_tag(result),
-                "assurance": assurance_tag(result),
-                "special_cause": bool(last["special_cause"]),
-                "rule": RULE_LABELS.get(last["rule"], "") if last["rule"] else "",
-            }
-        )
+        owned = links.get((series.indicator.code, series.kind, series.owner_id)) or [None]
+        rows.extend(_summary_row(series, link) for link in owned)
+    rows.sort(key=lambda row: (not row["belongs_to"], row["belongs_to"]))
     context = {
         "rows": rows,
-        "outliers": [row for row in rows if row["special_cause"]],
+        "outliers": [row for row in rows if row["concern"] or row["failing"]],
         "too_short": too_short,
         "fewest_points": FEWEST_POINTS,
         "breadcrumbs": BREADCRUMBS,

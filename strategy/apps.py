@@ -6,5 +6,7 @@ class StrategyConfig(AppConfig):
     verbose_name = "Developing the long-term strategy"
 
     def ready(self) -> None:
-        from strategy import access  # noqa: F401 - registers scope functions
-        from strategy import portal  # noqa: F401 - registers provider portal sections
+        from strategy import (
+            access,  # noqa: F401 - registers scope functions
+            portal,  # noqa: F401 - registers provider portal sections
+        )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("evaluation.urls.performance")),
     path("", include("evaluation.urls.feedback")),
     path("", include("evaluation.urls.loop")),
+    path("", include("evaluation.urls.dashboard")),
 ]

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from commissioning import access
 from commissioning.api.filters import IdFilter, WholeNumberFilter
 from commissioning.models import CommissioningCycle
+from commissioning.security.log import log_export
 from commissioning.spreadsheets import XLSX_CONTENT_TYPE
 from needs_assessment.documents import actions, compare, export, queries
 from needs_assessment.documents.serializers import (
@@ -311,6 +312,7 @@ class AssessmentViewSet(
         assessment = self.get_object()
         content = export.workbook(request.user, assessment)
         actions.record_export(assessment=assessment, kind="xlsx", by=request.user)
+        log_export(request, f"needs_assessment:{assessment.pk}:xlsx")
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         name = f"ina-{assessment.icb.code}-{assessment.cycle.financial_year}-v{assessment.version}"
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

@@ -22,6 +22,7 @@ from needs_assessment.actions import PROFILE_RUN_KIND
 from needs_assessment.models import NeedsProfile, ProfileAggregate, ProfileStatus
 from needs_assessment.profile import risk_wiring, store
 from needs_assessment.profile.analysis import profile_aggregates
+from needs_assessment.signals import profile_ready
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ def compute_profile(profile: NeedsProfile, context: RunContext) -> dict:
     NeedsProfile.objects.filter(pk=profile.pk).update(
         summary={**summary, "seconds": seconds, "total_seconds": total, "aggregates": written}
     )
+    profile_ready.send(sender=NeedsProfile, profile=profile, run=context.run)
     return {
         "profile_id": profile.pk,
         "people": len(people),

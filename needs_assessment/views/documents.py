@@ -18,7 +18,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning import access
 from commissioning import queries as core_queries
+from commissioning.security.log import log_export
 from commissioning.spreadsheets import XLSX_CONTENT_TYPE
+from evaluation.loop import queries as loop_queries
 from needs_assessment.documents import actions, compare, export, queries
 from needs_assessment.documents.figures import count_figure, format_number
 from needs_assessment.documents.forms import (
@@ -158,6 +160,7 @@ def _detail_context(request, assessment: NeedsAssessment) -> dict:
         "can_start_version": actions.can_edit(user) and assessment.status != INAStatus.SUPERSEDED,
         "profiles": queries.profiles_for(user, assessment.icb) if actions.can_edit(user) else [],
         "breadcrumbs": crumbs()[:3],
+        "loop_start": loop_queries.starting_point(user, assessment.cycle),
     }
 
 
@@ -352,6 +355,7 @@ def assessment_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = queries.assessment_or_404(user, pk)
     content = export.workbook(user, assessment)
     actions.record_export(assessment=assessment, kind="xlsx", by=user)
+    log_export(request, f"needs_assessment:{assessment.pk}:xlsx")
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     name = f"ina-{assessment.icb.code}-{assessment.cycle.financial_year}-v{assessment.version}"
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

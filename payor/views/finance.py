@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from commissioning import access
 from commissioning.models import Contract, Indicator
+from evaluation.loop import queries as loop_queries
 from payor.finance import actions, queries
 from payor.finance.actions import EditConflict
 from payor.models import CareSetting, ContractTerms, FinancialPlan, PaymentStatement
@@ -258,6 +259,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         "errors": errors,
         "breadcrumbs": [("Home", "home"), HOME, ("Contract register", "payor:finance-contracts")],
+        "evaluation_findings": loop_queries.findings_about_contract(user, contract),
     }
     return render(request, "payor/finance_contract.html", context, status=400 if errors else 200)
 

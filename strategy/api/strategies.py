@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from commissioning import access
 from commissioning import queries as core_queries
 from commissioning.models import Area, CommissioningCycle, Organisation
+from commissioning.security.log import log_export
 from commissioning.spreadsheets import XLSX_CONTENT_TYPE
 from needs_assessment.models import NeedsAssessment
 from strategy.lifecycle import actions, compare, export, queries, rules
@@ -279,6 +280,7 @@ class StrategyViewSet(
         approved = queries.approval_text(request.user, strategy)
         data = export.workbook(strategy, content, version, approved)
         actions.record_export(strategy=strategy, kind="xlsx", by=request.user)
+        log_export(request, f"strategy:{strategy.pk}:xlsx")
         response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
         number = version.number if version else strategy.version
         name = f"strategy-{strategy.icb.code}-{strategy.first_year}-v{number}"

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commissioning import access
+from evaluation.loop import queries as loop_queries
 from strategy.prioritisation import actions, charts, pages, queries, rules
 from strategy.prioritisation.forms import (
     CriterionForm,
@@ -57,6 +58,7 @@ def priority_list(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = queries.strategy_or_404(request.user, pk)
     context = pages.base_context(request, strategy, "priorities")
     context["priorities"] = pages.priority_views(request.user, strategy)
+    loop_queries.attach_to_priorities(request.user, context["priorities"])
     return render(request, "strategy/prioritisation_priorities.html", context)
 
 

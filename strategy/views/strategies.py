@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from commissioning import access
 from commissioning import queries as core_queries
 from commissioning.models import Organisation
+from commissioning.security.log import log_export
 from commissioning.spreadsheets import XLSX_CONTENT_TYPE
 from strategy.lifecycle import actions, compare, export, pages, queries, rules
 from strategy.lifecycle.document import document
@@ -451,6 +452,7 @@ def strategy_export(request: HttpRequest, pk: int) -> HttpResponse:
     content, version = queries.readable_content(user, strategy)
     data = export.workbook(strategy, content, version, queries.approval_text(user, strategy))
     actions.record_export(strategy=strategy, kind="xlsx", by=user)
+    log_export(request, f"strategy:{strategy.pk}:xlsx")
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     number = version.number if version else strategy.version
     name = f"strategy-{strategy.icb.code}-{strategy.first_year}-v{number}"

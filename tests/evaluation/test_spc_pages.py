@@ -152,17 +152,16 @@ def test_summary_without_outliers_says_so(universe, client_for):
     indicator = f.IndicatorFactory()
     make_series(indicator, STEADY, area=universe.place)
     response = client_for(universe.commissioner).get(reverse("evaluation:spc-summary"))
-    assert "No series has a latest point showing special cause variation" in (
-        response.content.decode()
-    )
+    assert "No series has a latest point of special cause concern" in (response.content.decode())
     assert response.context["rows"][0]["variation"]["code"] == "common_cause"
 
 
 def test_landing_links_to_the_summary(universe, client_for):
     response = client_for(universe.partner).get(reverse("evaluation:landing"))
     html = response.content.decode()
-    assert reverse("evaluation:spc-summary") in html
-    assert "Coming in this stage" in html
+    for name in ("spc-summary", "dashboard", "tracking", "plans", "performance-list",
+                 "feedback-list", "loop-cycles", "tracking-indicator-data"):  # fmt: skip
+        assert reverse(f"evaluation:{name}") in html
 
 
 # --------------------------------------------------------------------------- access

@@ -12,8 +12,10 @@ from commissioning.demo.loader import load_files
 from commissioning.models import (
     Area,
     AreaLevel,
+    IndicatorValue,
     PersonRecord,
     PopulationSnapshot,
+    Run,
     RunStatus,
     Segment,
     SegmentationModel,
@@ -103,6 +105,12 @@ def test_profile_runs_in_worker_and_adds_up(celery_worker_process, demo):
     assert sum(metrics["tiers"]["people"].values()) == later.row_count
     assert metrics["linkage"]["linked"] > 0.8 * PEOPLE
     assert profile.aggregates.filter(measure__startswith="sii:", area=icb).exists()
+
+    # Stage 4 hears the profile is ready and writes its library-indicator values.
+    derive = Run.objects.get(kind="derive_indicator_values", parameters__profile_id=profile.pk)
+    assert wait_for_run(derive, seconds=120).status == RunStatus.SUCCEEDED
+    written = IndicatorValue.objects.filter(area=icb, period_end=later.period_end, breakdown="")
+    assert {"HYP_PREV", "DM_PREV"} <= set(written.values_list("indicator__code", flat=True))
 
 
 def test_a_model_that_leaves_people_out_fails_the_profile_cleanly(celery_worker_process, demo):

@@ -1,0 +1,1 @@
+"""Stage 4: "is the strategy working?", per priority."""

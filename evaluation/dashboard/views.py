@@ -1,0 +1,53 @@
+"""The "is the strategy working?" page: thin, over evaluation.dashboard.queries."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from commissioning.access import is_administrator, is_icb_staff, visible_to
+from evaluation.dashboard import queries
+from evaluation.tracking.queries import strategy_for_tracking
+from evaluation.tracking.views import STATUS_TAGS, icon_tags
+from strategy.models import Strategy
+
+BREADCRUMBS = [("Home", "home"), ("Evaluation", "evaluation:landing")]
+
+
+def financial_year(today) -> int:
+    """The financial year a date falls in: 2026 for 1 April 2026 to 31 March 2027."""
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def _strategies(user):
+    if not (is_icb_staff(user) or is_administrator(user)):
+        raise Http404("Not found")
+    return visible_to(user, Strategy).order_by("-first_year", "title")
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Per priority: outcome icons, evaluation results, contract performance and a
+    verdict; for the strategy, the money planned to move out of hospital."""
+    strategies = _strategies(request.user)
+    if pk is None:
+        strategy = strategies.first()
+        if strategy is None:
+            return render(request, "evaluation/dashboard.html", {"breadcrumbs": BREADCRUMBS})
+    else:
+        strategy = strategy_for_tracking(request.user, pk)
+    answers = queries.answer(request.user, strategy)
+    for item in answers:
+        for track in item.outcomes:
+            track.tags = icon_tags(track)
+            track.status_css = STATUS_TAGS[track.status]
+    context = {
+        "strategy": strategy,
+        "strategies": strategies,
+        "answers": answers,
+        "money": queries.money_shift(request.user, strategy, financial_year(timezone.localdate())),
+        "breadcrumbs": BREADCRUMBS,
+    }
+    return render(request, "evaluation/dashboard.html", context)
