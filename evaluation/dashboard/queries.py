@@ -41,29 +41,51 @@ class PriorityAnswer:
 
 
 @dataclass
+class PlanShare:
+    """The out-of-hospital share of one plan year, and the pounds its change from the
+    plan's first year is worth in that year (change in share × that year's spending)."""
+
+    label: str
+    share: Decimal
+    shifted: Decimal
+    change: Decimal  # percentage points against the first year
+
+    @property
+    def percent(self) -> str:
+        return f"{self.share * 100:.1f}%"
+
+
+@dataclass
 class MoneyShift:
-    """Planned spending out of hospital: its share in the plan's first year and in the
-    current one, and the pounds that difference in share is worth this year."""
+    """Planned spending out of hospital in the plan's first year, the current year and
+    its last year."""
 
     plan: FinancialPlan
-    first_label: str
-    now_label: str
-    first_share: Decimal
-    now_share: Decimal
-    shifted: Decimal
+    first: PlanShare
+    now: PlanShare
+    last: PlanShare
     by_setting: list[dict] = field(default_factory=list)
 
-    @property
-    def change_points(self) -> Decimal:
-        return ((self.now_share - self.first_share) * 100).quantize(Decimal("0.1"))
-
+    # Shortcuts kept for the current year.
     @property
     def first_percent(self) -> str:
-        return f"{self.first_share * 100:.1f}%"
+        return self.first.percent
 
     @property
     def now_percent(self) -> str:
-        return f"{self.now_share * 100:.1f}%"
+        return self.now.percent
+
+    @property
+    def shifted(self) -> Decimal:
+        return self.now.shifted
+
+    @property
+    def change_points(self) -> Decimal:
+        return self.now.change
+
+    @property
+    def now_label(self) -> str:
+        return self.now.label
 
 
 def _interventions(user, priority: Priority, polarity_of) -> list[InterventionEvidence]:
@@ -146,15 +168,21 @@ def money_shift(user, strategy: Strategy, today_year: int) -> MoneyShift | None:
         return (out / total if total else Decimal("0")), total
 
     first_share, _ = share(first_index)
-    now_share, now_total = share(now_index)
-    shifted = ((now_share - first_share) * now_total).quantize(Decimal("1"))
+
+    def year(index: int) -> PlanShare:
+        value, total = share(index)
+        return PlanShare(
+            label=view.years[index].label,
+            share=value,
+            shifted=((value - first_share) * total).quantize(Decimal("1")),
+            change=((value - first_share) * 100).quantize(Decimal("0.1")),
+        )
+
     return MoneyShift(
         plan=plan,
-        first_label=view.years[first_index].label,
-        now_label=view.years[now_index].label,
-        first_share=first_share,
-        now_share=now_share,
-        shifted=shifted,
+        first=year(first_index),
+        now=year(now_index),
+        last=year(len(years) - 1),
         by_setting=[
             {
                 "label": row["label"],

@@ -27,6 +27,22 @@ def _strategies(user):
     return visible_to(user, Strategy).order_by("-first_year", "title")
 
 
+def _money_rows(money) -> list:
+    """First, current and last plan years, each once (with a note saying which)."""
+    if money is None:
+        return []
+    rows, seen = [], set()
+    for share, note in ((money.first, "first year"), (money.now, "this year"),
+                        (money.last, "last year")):  # fmt: skip
+        if share.label in seen:
+            rows[-1].note += f", {note}"
+            continue
+        seen.add(share.label)
+        share.note = note
+        rows.append(share)
+    return rows
+
+
 @login_required
 def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Per priority: outcome icons, evaluation results, contract performance and a
@@ -43,7 +59,9 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         for track in item.outcomes:
             track.tags = icon_tags(track)
             track.status_css = STATUS_TAGS[track.status]
+    money = queries.money_shift(request.user, strategy, financial_year(timezone.localdate()))
     context = {
+        "money_rows": _money_rows(money),
         "strategy": strategy,
         "strategies": strategies,
         "answers": answers,

@@ -109,7 +109,7 @@ class Provider:
 DEMO_PROVIDERS = {
     "R9A": ({"Riverton": 0.85, "Marshfield": 0.25, "Highdown": 0.2},
             ("EMADM_DSR", "AE_DSR", "BEDDAYS_DSR")),
-    "R9D": ({"Marshfield": 0.9, "Highdown": 0.5}, ("EMADM_DSR", "BEDDAYS_DSR")),
+    "R9D": ({"Marshfield": 0.9, "Highdown": 0.5}, ("EMADM_DSR", "BEDDAYS_DSR", "HYP_PREV")),
 }  # fmt: skip
 
 

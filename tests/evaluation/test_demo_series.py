@@ -49,8 +49,8 @@ def test_rows_do_not_depend_on_the_providers_given(frame):
 
 
 def test_shape_and_rates(frame):
-    # 5 indicators x 43 months x (3 places + ICB) + provider rows (3 for R9A, 2 for R9D).
-    assert len(frame) == 43 * (5 * 4 + 3 + 2)
+    # 5 indicators x 43 months x (3 places + ICB) + provider rows (3 for R9A, 3 for R9D).
+    assert len(frame) == 43 * (5 * 4 + 3 + 3)
     assert list(frame.columns) == series.COLUMNS
     row = frame.iloc[0]
     assert row["period_end"] == dt.date(2023, 4, 30)

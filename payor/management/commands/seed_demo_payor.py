@@ -43,7 +43,7 @@ PERIOD = "2026/27"
 FIRST_YEAR = 2026
 PENNY = Decimal("0.01")
 # Which contract of which provider gets which payment model (first match by pk).
-TERMS_MODELS = [("block", None), ("aligned", "R9A"), ("capitated", None), ("outcome", None)]
+TERMS_MODELS = [("block", None), ("aligned", "R9A"), ("capitated", None), ("outcome", "R9D")]
 
 
 def _pounds(value) -> Decimal:
