@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pghistory
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -231,7 +232,10 @@ def _do(run: Run) -> Run:
     try:
         if handler is None:
             raise LookupError(f"no handler for run kind {run.kind!r}")
-        result = handler(RunContext(run))
+        # Every change the handler makes is attributed, in the audit history, to the
+        # person who started the run.
+        with pghistory.context(user=run.started_by_id, run=run.pk):
+            result = handler(RunContext(run))
     except Exception as exc:  # noqa: BLE001 - any failure must end the run cleanly
         logger.exception("run %s failed", run.pk)
         if _connection_lost(exc):

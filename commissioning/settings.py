@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import pghistory
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -90,12 +91,16 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "pgtrigger",
+    "pghistory",
     "commissioning",
     "commissioning.security",
     "needs_assessment",
     "strategy",
     "payor",
     "evaluation",
+    # After the stage apps: its event models track theirs (docs/decisions/0005).
+    "commissioning.history",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +115,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "commissioning.security.sessions.SessionTimeoutMiddleware",
+    # Attaches the signed-in user and the path to every history event the request writes;
+    # it also catches the user DRF authenticates later, from an API token.
+    "pghistory.middleware.HistoryMiddleware",
     "commissioning.security.middleware.SecurityLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -258,6 +266,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 2 * 1024**3 + 1024**2)
+
+# Audit history (commissioning.history, docs/decisions/0005-audit-history.md): the acting
+# user and where the change came from are stored in each event row (denormalised JSON),
+# so event rows stay append-only and never need a join to say who did it.
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

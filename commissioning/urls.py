@@ -25,5 +25,6 @@ urlpatterns = [
     path("api/v1/payor/", include("payor.api.urls")),
     path("api/v1/evaluation/", include("evaluation.api.urls")),
     path("api/v1/", include("commissioning.api.urls")),
+    path("", include("commissioning.history.urls")),
     path("admin/", admin.site.urls),
 ]

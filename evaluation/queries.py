@@ -14,6 +14,7 @@ from django.http import Http404
 
 from commissioning.access import visible_to
 from commissioning.models import Indicator, IndicatorValue
+from evaluation.periods import same_length
 
 AREA, PROVIDER = "area", "provider"
 KINDS = (AREA, PROVIDER)
@@ -57,10 +58,10 @@ def series(user, indicator_code: str, kind: str, owner_id: int) -> Series:
     """The visible series of one indicator for one area or provider, or 404."""
     if kind not in KINDS:
         raise Http404("Not found")
-    rows = list(
+    rows = same_length(
         _whole_population(user)
         .filter(indicator__code=indicator_code, **{f"{kind}_id": owner_id})
-        .order_by("period_end")
+        .order_by("period_end", "pk")
     )
     if not rows:
         raise Http404("Not found")
@@ -78,4 +79,6 @@ def all_series(user) -> list[Series]:
         if key not in found:
             found[key] = Series(row.indicator, kind, owner)
         found[key].values.append(row)
+    for one in found.values():
+        one.values = same_length(one.values)
     return sorted(found.values(), key=lambda s: (s.indicator.code, s.kind, s.owner_name))

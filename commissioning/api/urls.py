@@ -2,14 +2,14 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import DefaultRouter
 
 from commissioning.api import auth_views, views
+from commissioning.api.routers import Router
 
 app_name = "api"
 
 
-router = DefaultRouter()
+router = Router()
 router.register("areas", views.AreaViewSet, basename="area")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("contracts", views.ContractViewSet, basename="contract")

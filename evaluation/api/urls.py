@@ -1,7 +1,6 @@
 """Stage 4 API routes. Each part registers its viewsets on the one router."""
 
-from rest_framework.routers import DefaultRouter
-
+from commissioning.api.routers import Router
 from evaluation.api.feedback import (
     CodingViewSet,
     ResponseViewSet,
@@ -13,7 +12,7 @@ from evaluation.api.performance import ContractPerformanceViewSet
 from evaluation.api.plans import EvaluationPlanViewSet, EvaluationResultViewSet
 from evaluation.api.tracking import IndicatorValuesViewSet, OutcomeTrackingViewSet
 
-router = DefaultRouter()
+router = Router()
 router.register("contract-performance", ContractPerformanceViewSet, basename="contract-performance")
 router.register("indicator-values", IndicatorValuesViewSet, basename="indicator-values")
 router.register("outcome-tracking", OutcomeTrackingViewSet, basename="outcome-tracking")

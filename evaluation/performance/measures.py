@@ -22,13 +22,13 @@ Which indicator measures which term (the mapping, also on the contract performan
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from evaluation.periods import length_class, same_length  # noqa: F401 - used here and by queries
 from payor.payment_models.statement import plain
 
 MEAN, SUM = "mean", "sum"
@@ -123,24 +123,6 @@ def year_label(day: date) -> str:
     """The financial year containing `day`: 2026-03-31 -> '2025/26'."""
     year = day.year if day.month >= 4 else day.year - 1
     return f"{year}/{(year + 1) % 100:02d}"
-
-
-def length_class(point: Point) -> str:
-    days = (point.period_end - point.period_start).days + 1
-    if days <= 31:
-        return "month"
-    if days <= 92:
-        return "quarter"
-    return "year" if days >= 365 else "other"
-
-
-def same_length(points: Sequence[Point]) -> list[Point]:
-    """The points of the most common period length, in date order, one per period end."""
-    if not points:
-        return []
-    common = Counter(length_class(p) for p in points).most_common(1)[0][0]
-    by_end = {p.period_end: p for p in points if length_class(p) == common}
-    return [by_end[end] for end in sorted(by_end)]
 
 
 def period_value(points: Sequence[Point], start: date, end: date, how: str) -> tuple:

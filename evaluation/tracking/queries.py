@@ -17,6 +17,7 @@ from django.urls import reverse
 from commissioning.access import is_administrator, is_icb_staff, visible_to
 from commissioning.models import IndicatorValue
 from commissioning.spc import xmr
+from evaluation.periods import same_length
 from evaluation.tracking import forecast as fc
 from strategy.delivery.trajectory import trajectory
 from strategy.models import Intervention, Outcome, Priority, Strategy
@@ -55,8 +56,9 @@ class OutcomeTrack:
 
 
 def outcome_values(user, outcome: Outcome) -> list[IndicatorValue]:
-    """The visible whole-population values of the outcome's indicator for its area."""
-    return list(
+    """The visible whole-population values of the outcome's indicator for its area, of
+    one period length (evaluation.periods.same_length)."""
+    return same_length(
         visible_to(user, IndicatorValue)
         .filter(
             indicator_id=outcome.indicator_id,
@@ -64,7 +66,7 @@ def outcome_values(user, outcome: Outcome) -> list[IndicatorValue]:
             breakdown="",
             value__isnull=False,
         )
-        .order_by("period_end")
+        .order_by("period_end", "pk")
     )
 
 

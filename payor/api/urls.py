@@ -1,7 +1,6 @@
 """Stage 3 API routes. Each part registers its viewsets on the one router."""
 
-from rest_framework.routers import DefaultRouter
-
+from commissioning.api.routers import Router
 from payor.api.committee_changes import (
     CommitteeMeetingViewSet,
     CommitteeMemberViewSet,
@@ -19,7 +18,7 @@ from payor.api.finance import (
 from payor.api.scenarios import ScenarioViewSet
 from payor.api.selection import CommitteeViewSet, PsrDecisionViewSet
 
-router = DefaultRouter()
+router = Router()
 router.register("psr-decisions", PsrDecisionViewSet, basename="payor-psr-decision")
 router.register("committees", CommitteeViewSet, basename="payor-committee")
 router.register("committee-items", DecisionItemChangesViewSet, basename="payor-committee-item")

@@ -1,7 +1,6 @@
 """Stage 2 API routes. Each part registers its viewsets on the one router."""
 
-from rest_framework.routers import DefaultRouter
-
+from commissioning.api.routers import Router
 from strategy.api.delivery import (
     EngagementViewSet,
     InterventionViewSet,
@@ -24,7 +23,7 @@ from strategy.api.strategies import (
     VersionViewSet,
 )
 
-router = DefaultRouter()
+router = Router()
 router.register("strategies", StrategyViewSet, basename="st-strategy")
 router.register("versions", VersionViewSet, basename="st-version")
 router.register("approvals", ApprovalViewSet, basename="st-approval")
