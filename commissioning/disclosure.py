@@ -70,3 +70,46 @@ def require_population_at_least(size: int) -> None:
         raise PopulationTooSmall(
             f"This selection describes fewer than {THRESHOLD} people, so it cannot be shown."
         )
+
+
+def _backed_out(shown: dict, total_shown) -> list:
+    """Keys of primary-suppressed cells that the shown cells and total pin to one value.
+
+    What a reader can infer: a shown count r is within r-2..r+2 (8 or more), 0 is exact,
+    and "*" is 1-7 (or, once any secondary suppression has been made, possibly more). A
+    suppressed cell is backed out when the total minus the other cells leaves one value."""
+    if total_shown in (None, SUPPRESSED):
+        return []
+    t_lo, t_hi = (0, 0) if total_shown == 0 else (max(total_shown - 2, THRESHOLD), total_shown + 2)
+    stars = [key for key, value in shown.items() if value == SUPPRESSED]
+    visible = [value for value in shown.values() if value != SUPPRESSED]
+    vis_lo = sum(0 if v == 0 else max(v - 2, THRESHOLD) for v in visible)
+    vis_hi = sum(0 if v == 0 else v + 2 for v in visible)
+    pinned = []
+    for key in stars:
+        others = len(stars) - 1
+        other_hi = others * (THRESHOLD - 1) if len(stars) <= 1 else float("inf")
+        lo = max(1, t_lo - vis_hi - other_hi)
+        hi = min(THRESHOLD - 1, t_hi - vis_lo - others)
+        if hi <= lo:
+            pinned.append(key)
+    return pinned
+
+
+def controlled_table(counts: dict, total: int | None = None) -> tuple[dict, int | str | None]:
+    """Counts of people in the categories of one breakdown, and their total, as they may
+    be released: each cell and the total through `controlled_count` (the total rounded
+    on its own), then secondary suppression: while the total and the other cells would
+    pin a suppressed cell to a single value (for example 8, 8 and 1 give 10, 10, * and a
+    total of 15, which leaves only 1), the smallest shown non-zero cell is suppressed
+    too. Returns (cells, total) with the cells in the order given."""
+    shown = {key: controlled_count(value) for key, value in counts.items()}
+    total_shown = controlled_count(total)
+    while _backed_out(shown, total_shown):
+        candidates = [k for k, v in shown.items() if v not in (SUPPRESSED, 0, None)]
+        if not candidates:
+            total_shown = SUPPRESSED
+            break
+        smallest = min(candidates, key=lambda k: (counts[k], str(k)))
+        shown[smallest] = SUPPRESSED
+    return shown, total_shown

@@ -343,6 +343,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Needs profiles split by place into a Celery group of parts and merged (docs/decisions/
+# 0006-scale-out.md): worth it when several worker processes or machines serve the queue.
+PROFILE_PARTITIONED = env_bool("PROFILE_PARTITIONED", False)
+
 HEALTH_WORKER_PING_TIMEOUT = float(os.environ.get("HEALTH_WORKER_PING_TIMEOUT", "1.0"))
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 
 from commissioning.models import (
@@ -42,10 +43,18 @@ def previous_snapshot(snapshot: PopulationSnapshot) -> PopulationSnapshot | None
 
 @transaction.atomic
 def start_needs_profile(
-    *, snapshot: PopulationSnapshot, by, segmentation_model: SegmentationModel | None = None
+    *,
+    snapshot: PopulationSnapshot,
+    by,
+    segmentation_model: SegmentationModel | None = None,
+    partitioned: bool | None = None,
 ) -> NeedsProfile:
     """Record a needs profile of `snapshot` and queue the worker run that computes it:
-    segmentation, risk stratification and every aggregate of the INA."""
+    segmentation, risk stratification and every aggregate of the INA. `partitioned`
+    splits the work by place across workers (profile.partitioned; the same figures);
+    None takes settings.PROFILE_PARTITIONED (off unless set)."""
+    if partitioned is None:
+        partitioned = settings.PROFILE_PARTITIONED
     model = segmentation_model or default_segmentation_model(snapshot.icb)
     profile = NeedsProfile.objects.create(
         snapshot=snapshot,
@@ -53,9 +62,8 @@ def start_needs_profile(
         segmentation_model=model,
         created_by=by,
     )
-    profile.run = start_run(
-        kind=PROFILE_RUN_KIND, by=by, icb=snapshot.icb, parameters={"profile_id": profile.pk}
-    )
+    parameters = {"profile_id": profile.pk} | ({"partitioned": True} if partitioned else {})
+    profile.run = start_run(kind=PROFILE_RUN_KIND, by=by, icb=snapshot.icb, parameters=parameters)
     profile.save(update_fields=["run"])
     AuditEvent.objects.create(
         actor=by,

@@ -129,6 +129,18 @@ def _own_celery_queue():
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_keys():
+    """Cache keys (API throttle counts, keyed by user id) of this session's own: test
+    databases restart ids at 1, so two sessions on one Redis would share counts."""
+    from django.core.cache import cache
+
+    previous = cache.key_prefix
+    cache.key_prefix = f"test-{uuid.uuid4().hex[:12]}"
+    yield
+    cache.key_prefix = previous
+
+
 def _database_url(settings_dict: dict) -> str:
     user = quote(settings_dict["USER"] or "", safe="")
     password = quote(settings_dict["PASSWORD"] or "", safe="")

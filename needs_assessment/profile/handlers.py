@@ -20,7 +20,7 @@ from commissioning.runs import RunContext, run_handler
 from commissioning.segmentation_rules import assign_segments
 from needs_assessment.actions import PROFILE_RUN_KIND
 from needs_assessment.models import NeedsProfile, ProfileAggregate, ProfileStatus
-from needs_assessment.profile import risk_wiring, store
+from needs_assessment.profile import partitioned, risk_wiring, store
 from needs_assessment.profile.analysis import profile_aggregates
 from needs_assessment.signals import profile_ready
 
@@ -52,6 +52,8 @@ def run_needs_profile(context: RunContext) -> dict:
     ).get(pk=context.parameters["profile_id"])
     NeedsProfile.objects.filter(pk=profile.pk).update(status=ProfileStatus.COMPUTING)
     try:
+        if context.parameters.get("partitioned"):
+            return compute_profile_partitioned(profile, context)
         return compute_profile(profile, context)
     except Exception:
         NeedsProfile.objects.filter(pk=profile.pk).update(status=ProfileStatus.FAILED)
@@ -98,6 +100,53 @@ def compute_profile(profile: NeedsProfile, context: RunContext) -> dict:
     }
 
 
+def compute_profile_partitioned(profile: NeedsProfile, context: RunContext) -> dict:
+    """compute_profile's work split by place across workers (profile.partitioned); the
+    same figures, saved the same way, all or nothing."""
+    model = profile.segmentation_model
+    segments = list(model.segments.order_by("priority"))
+    tree = store.area_tree(profile.snapshot.icb)
+
+    def save(rows, metrics, parts, seconds) -> int:
+        summary = _summary_of(profile, tree, segments, parts)
+        return _save(profile, rows, metrics, summary, seconds)
+
+    outcome = partitioned.compute_partitioned(profile, context, save)
+    summary = _summary_of(profile, tree, segments, outcome["summary"])
+    NeedsProfile.objects.filter(pk=profile.pk).update(
+        summary={
+            **summary,
+            "seconds": outcome["seconds"],
+            "total_seconds": outcome["total"],
+            "aggregates": outcome["written"],
+            "partitioned": True,
+        }
+    )
+    profile_ready.send(sender=NeedsProfile, profile=profile, run=context.run)
+    return {
+        "profile_id": profile.pk,
+        "people": outcome["summary"]["people"],
+        "aggregates": outcome["written"],
+        "risk_model": bool(outcome["summary"]["tiers"]),
+        "seconds": outcome["total"],
+        "partitioned": True,
+    }
+
+
+def _summary_of(profile, tree, segments, parts: dict) -> dict:
+    """_summary's fields from the merged counts of a partitioned profile."""
+    return _summary_from(
+        profile,
+        tree,
+        segments,
+        people=parts["people"],
+        cost=parts["cost"],
+        counts=parts["segment_people"],
+        tiers=parts["tiers"],
+        note=parts["risk_note"],
+    )
+
+
 def segment_people(segments, people):
     """Each person's segment code (commissioning.segmentation_rules), as a categorical in
     priority order. A model whose rules leave someone out is refused, naming how many."""
@@ -135,12 +184,25 @@ def _save(profile, rows, risk_metrics: dict, summary: dict, seconds: dict) -> in
 
 
 def _summary(profile, people, tree, segments, risk) -> dict:
+    counts = people["segment"].value_counts()
+    return _summary_from(
+        profile,
+        tree,
+        segments,
+        people=len(people),
+        cost=round(float(people["cost"].sum()), 2),
+        counts={s.code: int(counts.get(s.code, 0)) for s in segments},
+        tiers=risk.tiers or [],
+        note=risk.note,
+    )
+
+
+def _summary_from(profile, tree, segments, *, people, cost, counts, tiers, note) -> dict:
     snapshot = profile.snapshot
     model = profile.segmentation_model
-    counts = people["segment"].value_counts()
     return {
-        "people": len(people),
-        "cost": round(float(people["cost"].sum()), 2),
+        "people": people,
+        "cost": cost,
         "snapshot": snapshot.pk,
         "period_start": snapshot.period_start.isoformat(),
         "period_end": snapshot.period_end.isoformat(),
@@ -156,8 +218,8 @@ def _summary(profile, people, tree, segments, risk) -> dict:
             }
             for s in segments
         ],
-        "tiers": risk.tiers or [],
-        "risk_note": risk.note,
+        "tiers": tiers,
+        "risk_note": note,
         "places": len(set(tree.places.tolist())),
         "neighbourhoods": len(tree.neighbourhoods),
         "worker_peak_memory_mb": peak_memory_mb(),

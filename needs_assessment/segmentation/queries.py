@@ -183,14 +183,26 @@ def _mean(total, n, controlled: bool):
     return total / n if n else None
 
 
+UNASSIGNED_CELL = "\0unassigned"  # a key no segment code can be
+
+
 def sizes_display(result: dict, controlled: bool) -> dict:
     """A segmentation run's result for a page or chart: every count exact for ICB staff,
     disclosure-controlled for anyone else (counts of 1-7 as "*", others to the nearest 5,
     shares and rates from rounded parts, means only where n >= 8, and a segment's cost
     withheld where its people are)."""
     total = result.get("people", 0)
+    segments = result.get("segments", [])
+    # Segments (and the unassigned) sum to the total: with disclosure control, suppress
+    # more where the rounded total would back out a suppressed segment (controlled_table).
+    people = {seg["code"]: seg["people"] for seg in segments}
+    people[UNASSIGNED_CELL] = result.get("unassigned", 0)
+    secondary = set()
+    if controlled:
+        shown, _ = disclosure.controlled_table(people, total)
+        secondary = {k for k, v in shown.items() if v != disclosure.controlled_count(people[k])}
     rows = []
-    for seg in result.get("segments", []):
+    for seg in segments:
         n = seg["people"]
         row = {
             "code": seg["code"],
@@ -211,13 +223,20 @@ def sizes_display(result: dict, controlled: bool) -> dict:
                 if name in seg
             ],
         }
+        if seg["code"] in secondary:  # nothing that would give its rounded size away
+            row.update(people=disclosure.SUPPRESSED, share=disclosure.SUPPRESSED)
+            row["cost_per_head"] = disclosure.SUPPRESSED
+            for item in row["activity"]:
+                item["per_1000"] = disclosure.SUPPRESSED
         if controlled and not isinstance(row["people"], int):
             row["cost"] = disclosure.SUPPRESSED
         rows.append(row)
     return {
         "people": _count(total, controlled),
         "cost": result.get("cost"),
-        "unassigned": _count(result.get("unassigned", 0), controlled),
+        "unassigned": disclosure.SUPPRESSED
+        if UNASSIGNED_CELL in secondary
+        else _count(result.get("unassigned", 0), controlled),
         "rows": rows,
         "activity_labels": [a["label"] for a in rows[0]["activity"]] if rows else [],
     }

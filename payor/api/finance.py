@@ -164,7 +164,7 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scoped):
         data = body.validated_data
         plan = run(
             request, actions.create_plan, title=data["title"], first_year=data["first_year"],
-            allocation=data["allocation"], allocation_growth=data["allocation_growth"],
+            allocation=data["allocation"], allocation_growth=data.get("allocation_growth", 0),
         )  # fmt: skip
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 

@@ -10,6 +10,7 @@ every member's, anyone else only their own seat's. The ranking is combined figur
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -50,6 +51,8 @@ def as_drf_error(error: DjangoValidationError) -> ValidationError:
 
 
 def _strategy(user, pk) -> Strategy:
+    if not str(pk).isdigit():  # e.g. /rankings/null/: no such strategy, not a 500
+        raise Http404("No such strategy")
     return access.get_visible_or_404(user, Strategy.objects.select_related("icb"), pk=pk)
 
 

@@ -1,0 +1,113 @@
+"""The pure half of a partitioned profile (partitioned.py): merge what partitions made.
+
+Every aggregate of the profile is a sum over two small tables of cells (cube.build_cube's
+neighbourhood × age band × sex × IMD decile × ethnicity × conditions, and
+segments.segment_cells' neighbourhood × segment × tier). A place's neighbourhoods belong
+to no other place, so the cells of partitions by place never overlap: the ICB's cube is
+the partitions' cubes put together, and every rate, interval, DSR and ratio is then
+computed once from the merged counts, exactly as profile.analysis does from the whole
+population. Risk tiers are ranks over everyone, so they are assigned here from every
+partition's scores (`assign_tiers`, the same ranks as analysis.assign_risk_tiers).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from needs_assessment.analysis import DEFAULT_CUTS, tier_labels
+from needs_assessment.profile import rates
+from needs_assessment.profile.benchmark import benchmark
+from needs_assessment.profile.cube import AreaTree
+from needs_assessment.profile.inequality import core20_gap_rows, sii_rows
+from needs_assessment.profile.rows import combine
+from needs_assessment.profile.segments import segment_rows, tier_rows
+
+CUBE_KEYS = ["neighbourhood", "age_band", "sex", "imd_decile", "ethnicity", "ltc_group"]
+
+
+def merge_cubes(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The partitions' cubes as one cube, in build_cube's row order (sorted by key).
+
+    In: cubes of disjoint sets of neighbourhoods (cube.build_cube). Out: the same columns."""
+    cells = pd.concat(parts, ignore_index=True)
+    return cells.sort_values(CUBE_KEYS, kind="stable").reset_index(drop=True)
+
+
+def assign_tiers(
+    values: np.ndarray, pseudo_ids: np.ndarray, cuts: tuple[float, ...] = DEFAULT_CUTS
+) -> np.ndarray:
+    """Each person's tier code (0 = highest) by rank of `values`, ties broken by pseudo id
+    ascending: the tiers analysis.assign_risk_tiers gives, without sorting everyone.
+
+    Only people whose value reaches the value at the last cut's rank can be above it, so
+    only they are sorted (about a fifth of the people with the default cuts); everyone
+    else is in the last tier. In: predicted values (float) and pseudo ids, aligned. Out:
+    int8 codes into tier_labels(cuts)."""
+    n = len(values)
+    bounds = [math.floor(round(n * c, 9) + 0.5) for c in cuts]
+    codes = np.full(n, len(cuts), dtype=np.int8)
+    last = bounds[-1]
+    if n == 0 or last == 0:
+        return codes
+    threshold = np.partition(values, n - last)[n - last]  # the last-th largest value
+    candidates = np.flatnonzero(values >= threshold)
+    ranked = pd.DataFrame({"value": values[candidates], "pseudo_id": pseudo_ids[candidates]})
+    order = ranked.sort_values(
+        ["value", "pseudo_id"], ascending=[False, True], kind="stable"
+    ).index.to_numpy()
+    rank = np.empty(len(candidates), dtype=np.int64)
+    rank[order] = np.arange(1, len(candidates) + 1)
+    codes[candidates] = np.searchsorted(np.asarray(bounds), rank - 1, side="right")
+    return codes
+
+
+def tier_names(codes: np.ndarray, cuts: tuple[float, ...] = DEFAULT_CUTS) -> pd.Categorical:
+    """Tier codes as assign_risk_tiers' ordered categorical of labels."""
+    return pd.Categorical.from_codes(codes, categories=tier_labels(cuts), ordered=True)
+
+
+def aggregates_from_cells(
+    cells: pd.DataFrame,
+    groups: pd.DataFrame,
+    tree: AreaTree,
+    *,
+    segments: list[str],
+    tiers: list[str] | None,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Every aggregate row of the profile from the merged cube and segment cells: the
+    steps of analysis.profile_aggregates after its grouping, in the same order.
+
+    In: `cells` (merge_cubes), `groups` (segments.segment_cells of everyone, with tiers
+    when `tiers` is given), the area tree, segment codes and tier labels. Out: (rows with
+    rows.AGGREGATE_COLUMNS, benchmarked; seconds per step)."""
+    timings: dict[str, float] = {}
+
+    def step(name: str, function, *args):
+        if progress:
+            progress(name)
+        started = time.perf_counter()
+        result = function(*args)
+        timings[name] = round(time.perf_counter() - started, 3)
+        return result
+
+    parts = [
+        step("population", rates.population_rows, cells, tree),
+        step("prevalence", rates.prevalence_rows, cells, tree),
+        step("crude rates", rates.crude_rate_rows, cells, tree),
+        step("age-standardised rates", rates.dsr_rows, cells, tree),
+        step("use against need", rates.isr_rows, cells, tree),
+        step("segments", segment_rows, groups, segments, tree),
+    ]
+    if tiers:
+        parts.append(step("tiers", tier_rows, groups, segments, tiers, tree))
+    rows = combine(parts)
+    inequality = [step("SII", sii_rows, rows), step("Core20 gap", core20_gap_rows, rows)]
+    rows = combine([rows, *inequality])
+    rows = step("benchmarking", benchmark, rows, tree.parents())
+    return rows, timings

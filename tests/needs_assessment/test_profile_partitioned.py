@@ -1,0 +1,130 @@
+"""A needs profile computed in partitions by place (profile.partitioned) gives the same
+figures as the single-task path, on a few thousand people from the demo generator."""
+
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from commissioning.demo import DEMO_ICB_CODE
+from commissioning.demo.generator import build_demo, write_demo
+from commissioning.demo.loader import load_files
+from commissioning.models import Area, PopulationSnapshot, RunStatus, User
+from commissioning.runs import execute
+from needs_assessment.actions import start_needs_profile
+from needs_assessment.analysis import assign_risk_tiers
+from needs_assessment.models import ProfileAggregate, ProfileStatus
+from needs_assessment.profile import merge, partitioned
+from needs_assessment.profile.cube import AreaTree, build_cube
+from tests.people import make_people
+
+PEOPLE = 3000
+KEYS = ["area_id", "measure", "breakdown", "category"]
+FIGURES = ["numerator", "denominator", "value", "lower95", "upper95", "lower998", "upper998"]
+
+
+def test_assign_tiers_matches_assign_risk_tiers_with_many_ties():
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 40, size=5000).astype(float)  # heavy ties: pseudo id decides
+    ids = np.array([f"P{i:06d}" for i in rng.permutation(5000)], dtype=object)
+    expected = assign_risk_tiers(pd.DataFrame({"pseudo_id": ids, "predicted_cost": values}))
+    codes = merge.assign_tiers(values, ids)
+    assert (merge.tier_names(codes) == expected["tier"].to_numpy()).all()
+    assert np.bincount(codes).tolist() == [25, 225, 750, 4000]
+
+
+def test_merged_cubes_of_places_equal_the_whole_cube():
+    people = make_people(2000, lsoa_ids=[1], practice_ids=[1], seed=5)
+    people["neighbourhood_id"] = np.resize([10, 11, 12, 13], len(people))
+    people["imd_decile"] = np.resize([1, 5, 9], len(people))
+    tree = AreaTree.from_pairs(1, [(10, 100), (11, 100), (12, 200), (13, 200)])
+    whole = build_cube(people, tree)
+    parts = [
+        build_cube(people[people["neighbourhood_id"].isin(hoods)], tree)
+        for hoods in ([12, 13], [10, 11])
+    ]
+    merged = merge.merge_cubes(parts)
+    pd.testing.assert_frame_equal(merged, whole, check_exact=False, rtol=1e-12)
+
+
+@pytest.fixture
+def demo(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    write_demo(build_demo(seed=11, people=PEOPLE), tmp_path)
+    load_files(tmp_path, seed=11, password="not-used-in-tests", summarise=False)  # noqa: S106
+    icb = Area.objects.get(code=DEMO_ICB_CODE)
+    yield PopulationSnapshot.objects.filter(icb=icb).order_by("period_end").last()
+    PopulationSnapshot.objects.all().delete()  # drops the partitions too
+
+
+def _profile(snapshot, *, partitioned_run: bool):
+    analyst = User.objects.get(username="analyst")
+    with mock.patch("commissioning.runs._send"):
+        profile = start_needs_profile(snapshot=snapshot, by=analyst, partitioned=partitioned_run)
+    # No other worker: the coordinator does every item itself; the group's tasks are
+    # recorded, not sent.
+    with mock.patch.object(partitioned, "_send") as sent:
+        run = execute(profile.run_id)
+    profile.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED, run.message
+    assert profile.status == ProfileStatus.READY
+    return profile, sent
+
+
+def _rows(profile) -> pd.DataFrame:
+    rows = ProfileAggregate.objects.filter(profile=profile).values(*KEYS, *FIGURES)
+    return pd.DataFrame(list(rows)).sort_values(KEYS).reset_index(drop=True)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
+def test_partitioned_profile_equals_single_task_profile(demo, settings):
+    single, _ = _profile(demo, partitioned_run=False)
+    split, sent = _profile(demo, partitioned_run=True)
+    places = single.summary["places"]
+    assert places > 1
+    # A group of tasks: the training and one per place, then one score per place.
+    items = [call.args[2] for call in sent.call_args_list]
+    assert items.count("train") == 1 and len(items) == 1 + 2 * places
+    assert split.run.parameters.get("partitioned") is True
+    assert single.run.parameters.get("partitioned") is None
+
+    one, other = _rows(single), _rows(split)
+    assert len(one) == len(other) > 1000
+    pd.testing.assert_frame_equal(one[KEYS], other[KEYS])
+    for column in FIGURES:
+        a = pd.to_numeric(one[column]).to_numpy(dtype=float)
+        b = pd.to_numeric(other[column]).to_numpy(dtype=float)
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=column)
+    comparison = ["comparison95", "comparison998", "publishable", "method", "unit"]
+    fields = ProfileAggregate.objects.filter(profile=single).values(*KEYS, *comparison)
+    split_fields = ProfileAggregate.objects.filter(profile=split).values(*KEYS, *comparison)
+    key = lambda row: tuple(str(row[k]) for k in KEYS)  # noqa: E731
+    assert sorted(fields, key=key) == sorted(split_fields, key=key)
+
+    assert single.risk_metrics["available"] is True
+    timeless = lambda metrics: {k: v for k, v in metrics.items() if k != "fit_seconds"}  # noqa: E731
+    assert timeless(split.risk_metrics) == timeless(single.risk_metrics)
+    for name in ("people", "cost", "segments", "tiers", "places", "neighbourhoods"):
+        assert split.summary[name] == single.summary[name], name
+    assert split.aggregates.filter(breakdown="segment_tier").exists()
+    # The run's scratch files are gone.
+    assert not partitioned.work_folder(split.pk, split.run_id).exists()
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
+def test_an_item_done_already_is_not_done_twice(demo, settings):
+    analyst = User.objects.get(username="analyst")
+    with mock.patch("commissioning.runs._send"):
+        profile = start_needs_profile(snapshot=demo, by=analyst, partitioned=True)
+    folder = partitioned.work_folder(profile.pk, profile.run_id)
+    # A task of a run that is over (no folder) does nothing.
+    assert partitioned.do_item(profile.pk, profile.run_id, "train") is False
+    folder.mkdir(parents=True)
+    assert partitioned.do_item(profile.pk, profile.run_id, "train") is True
+    assert (folder / "train").exists()
+    assert partitioned.do_item(profile.pk, profile.run_id, "train") is False
