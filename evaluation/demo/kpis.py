@@ -4,9 +4,8 @@
   emergency bed days of its catchment, linked to the emergency admissions outcome.
 - The community trust's (R9D) first active contract: emergency admissions and bed days.
 - The outcome-based contract seeded by seed_demo_payor: one KPI per outcome of its terms
-  that a library indicator measures (EA65 by EMADM_DSR, HTN by HYP_PREV); the KPI's
-  description starts with the term's code. SELF ("supported to manage their condition")
-  has no library indicator and gets no KPI.
+  (their codes are library indicators, EMADM_DSR and HYP_PREV); the KPI's description
+  starts with the term's code in brackets, as evaluation.performance matches it.
 
 Targets are the 2024/25 figure of the series (the ICB's) times the demo strategy's target
 ratio. Each KPI is added once (matched by contract and indicator).
@@ -26,7 +25,7 @@ from payor.models import ContractTerms
 from strategy.models import Outcome
 
 # Outcome-based contract term codes measured by a library indicator.
-TERM_INDICATORS = {"EA65": "EMADM_DSR", "HTN": "HYP_PREV"}
+TERM_INDICATORS = {"EMADM_DSR": "EMADM_DSR", "HYP_PREV": "HYP_PREV"}
 # indicator -> (target ratio of the baseline, description)
 PROVIDER_KPIS = {
     "R9A": [
@@ -84,7 +83,7 @@ def seed_kpis(*, icb: Area, icb_org, by) -> str:
             code = TERM_INDICATORS.get(term.get("code"))
             if code is None:
                 continue
-            description = f"{term['code']}: {term.get('description', '')}"[:300]
+            description = f"[{term['code']}] {term.get('description', '')}"[:300]
             ratio = "0.94" if code == "EMADM_DSR" else "1.06"
             made += _add(terms.contract, code, ratio, description, icb, outcomes, by)
     return f"{made} contract KPIs" if made else ""

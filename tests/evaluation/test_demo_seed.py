@@ -114,7 +114,15 @@ def test_seed_demo_evaluation_is_idempotent(demo, capsys, monkeypatch):
     kpis = ContractKpi.objects.select_related("contract__provider", "indicator")
     assert {k.contract.provider.ods_code for k in kpis} >= {"R9A", "R9D"}
     outcome_kpis = [k for k in kpis if k.contract.payment_model == "outcome"]
-    assert {k.description.split(":")[0] for k in outcome_kpis} == {"EA65", "HTN"}
+    assert {k.description.split("]")[0] for k in outcome_kpis} == {"[EMADM_DSR", "[HYP_PREV"}
+    # Stage 4 works out the outcome payment earned from the provider's measured series.
+    from commissioning.models import User
+    from evaluation.performance.queries import contract_performance
+
+    commissioner = User.objects.get(username="commissioner")
+    earned = contract_performance(commissioner, outcome_kpis[0].contract, "2025/26").payment
+    assert earned.error == "" and earned.value_at_risk > 0
+    assert 0 <= earned.earned <= earned.value_at_risk
     assert all(k.target is not None and k.target > 0 for k in kpis)
     assert kpis.filter(indicator__code="EMADM_DSR", outcome__isnull=False).exists()
 

@@ -295,14 +295,16 @@ def _terms_and_measured(model: str, annual_value: Decimal) -> tuple[dict, dict]:
         terms = {
             "contract_value": str(value),
             "share_at_risk": "0.1",
+            # Codes are library indicators, so contract performance (stage 4) can work
+            # out what is earned from the provider's measured series.
             "outcomes": [
-                {"code": "EA65", "weight": 50, "floor": 60, "target": 50, "polarity": "lower",
-                 "description": "Emergency admissions per 1,000 aged 65+"},
-                {"code": "HTN", "weight": 30, "floor": "0.6", "target": "0.8",
-                 "polarity": "higher", "description": "Hypertension treated to target"},
-                {"code": "SELF", "weight": 20, "floor": "0.7", "target": "0.75",
-                 "polarity": "higher", "description": "Supported to manage their condition"},
+                {"code": "EMADM_DSR", "weight": 60, "floor": 10000, "target": 9000,
+                 "polarity": "lower",
+                 "description": "Emergency admissions of the catchment, per 100,000 (DSR)"},
+                {"code": "HYP_PREV", "weight": 40, "floor": "14.0", "target": "16.0",
+                 "polarity": "higher",
+                 "description": "Recorded hypertension prevalence, % (case finding)"},
             ],
         }  # fmt: skip
-        return terms, {"achievement": {"EA65": 54, "HTN": "0.77", "SELF": "0.68"}}
+        return terms, {"achievement": {"EMADM_DSR": 9400, "HYP_PREV": "14.9"}}
     raise ValueError(f"no demo terms for {model}")
