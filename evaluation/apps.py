@@ -14,3 +14,4 @@ class EvaluationConfig(AppConfig):
         for part in PARTS:
             import_module(f"evaluation.{part}.access")
             import_module(f"evaluation.{part}.handlers")
+        import_module("evaluation.portal")  # provider portal sections

@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from commissioning import portal
 from commissioning.models import PaymentModel
+from evaluation.feedback.actions import create_survey
 from payor.finance import actions as finance
 from payor.selection import committees
 from strategy.models import StrategyStatus
+from tests.factories import IndicatorFactory
 from tests.payor.test_scenarios_pages import computed  # noqa: F401 - fixture
 from tests.strategy.factories import StrategyFactory, StrategyShareFactory
 
@@ -37,6 +39,11 @@ def provider_a_world(universe, computed):  # noqa: F811
     strategy = StrategyFactory(icb=universe.north, status=StrategyStatus.CONSULTATION,
                                title="North PHIP")  # fmt: skip
     StrategyShareFactory(strategy=strategy, organisation=universe.provider_a)
+    indicator = IndicatorFactory(code="ADM_K", name="Admissions KPI", polarity="lower")
+    finance.add_kpi(by=by, contract=contract, indicator=indicator, target="100")
+    create_survey(by=by, title="Patient experience of the A ward", audience="service_users",
+                  questions=[{"key": "q1", "kind": "likert", "text": "I was listened to"}],
+                  provider=universe.provider_a)  # fmt: skip
     return statement, computed, item, strategy
 
 
@@ -45,11 +52,15 @@ def test_provider_a_sees_its_sections_with_what_is_waiting(universe, client_for,
     sections = {s.title: s for s in portal.sections_for(universe.provider_a_rep)}
     assert set(sections) == {
         "Your payment statements",
+        "Your KPI performance",
         "Resource-shift scenarios shared with you",
         "Committee items",
         "Consultations",
+        "Surveys to collect responses for",
     }
     assert sections["Committee items"].to_do == 1 and sections["Consultations"].to_do == 1
+    assert sections["Surveys to collect responses for"].to_do == 1
+    assert [p.contract for p in sections["Your KPI performance"].rows] == [universe.contract_a]
     page = client_for(universe.provider_a_rep).get("/").content.decode()
     for text in (statement.period, scenario.name, item.title, strategy.title,
                  "Waiting for your vote", "Waiting for your comments"):  # fmt: skip
@@ -71,7 +82,8 @@ def test_provider_b_sees_nothing_of_provider_a(universe, client_for, provider_a_
     assert [s.title for s in sections] == ["Your payment statements"]
     assert sections[0].rows == []
     page = client_for(universe.provider_b_rep).get("/").content.decode()
-    for text in (scenario.name, item.title, strategy.title, "Renew the A contract"):
+    for text in (scenario.name, item.title, strategy.title, "Renew the A contract",
+                 "Patient experience of the A ward", "Admissions KPI"):  # fmt: skip
         assert text not in page
 
 
