@@ -47,11 +47,17 @@ _HELD: set[int] = set()
 Handler = Callable[["RunContext"], dict[str, Any]]
 _HANDLERS: dict[str, Handler] = {}
 _LABELS: dict[str, str] = {}
+_SUBJECTS: dict[str, tuple[str, str, str]] = {}
 
 
-def run_handler(kind: str, label: str | None = None) -> Callable[[Handler], Handler]:
+def run_handler(
+    kind: str, label: str | None = None, subject: tuple[str, str, str] | None = None
+) -> Callable[[Handler], Handler]:
     """Register the function that does the work of runs of `kind`; it returns the result.
-    `label` is how pages name such runs ("Needs profile")."""
+    `label` is how pages name such runs ("Needs profile"). `subject` says what the run
+    works on, for a link from its page: (parameter holding the id, URL name of the
+    thing's page, link text), e.g. ("scenario_id", "payor:scenario-detail", "See the
+    scenario"); the page it links to checks access as always."""
 
     def register(function: Handler) -> Handler:
         if kind in _HANDLERS:
@@ -59,9 +65,27 @@ def run_handler(kind: str, label: str | None = None) -> Callable[[Handler], Hand
         _HANDLERS[kind] = function
         if label:
             _LABELS[kind] = label
+        if subject:
+            _SUBJECTS[kind] = subject
         return function
 
     return register
+
+
+def subject_link(run: Run) -> tuple[str, str] | None:
+    """(link text, URL) of the thing a run works on, when its kind registered one."""
+    from django.urls import NoReverseMatch, reverse
+
+    if run.kind not in _SUBJECTS:
+        return None
+    key, url_name, text = _SUBJECTS[run.kind]
+    value = (run.parameters or {}).get(key)
+    if not isinstance(value, int):
+        return None
+    try:
+        return text, reverse(url_name, args=[value])
+    except NoReverseMatch:
+        return None
 
 
 def kind_label(kind: str) -> str:

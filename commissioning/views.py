@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from commissioning import access, charts, portal, queries
+from commissioning import access, charts, portal, queries, runs
 from commissioning.access import Permission
 from commissioning.forms import ContractFilterForm
 from commissioning.models import Contract, PopulationSnapshot, Run, SnapshotStatus
@@ -221,6 +221,7 @@ def _run_context(user, run: Run) -> dict:
         "run": run,
         "kind_label": queries.run_kind_label(run.kind),
         "snapshot": queries.run_snapshot(user, run),
+        "subject": runs.subject_link(run),
         "duration": _duration(run),
         "result_people": result.get("people"),
         "result_cost": queries.money_from_float(result.get("cost")),

@@ -41,7 +41,11 @@ def evaluate(plan: EvaluationPlan):
     return estimate, unit
 
 
-@run_handler(actions.RUN_KIND, label="Intervention evaluation")
+@run_handler(
+    actions.RUN_KIND,
+    label="Intervention evaluation",
+    subject=("plan_id", "evaluation:plan", "See the evaluation"),
+)
 def intervention_evaluation(context: RunContext) -> dict:
     plan = EvaluationPlan.objects.select_related("indicator", "area", "intervention").get(
         pk=context.parameters["plan_id"]

@@ -32,7 +32,11 @@ class IngestFailed(Exception):
     """The load failed for a reason other than the file's content."""
 
 
-@run_handler(RUN_KIND, label="Upload check and load")
+@run_handler(
+    RUN_KIND,
+    label="Upload check and load",
+    subject=("upload_id", "needs_assessment:upload-detail", "See the upload"),
+)
 def run_ingest(context: RunContext) -> dict:
     """Check and load one upload. Does nothing to an upload that is already finished (a
     second delivery of the same run, say)."""

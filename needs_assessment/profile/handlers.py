@@ -44,7 +44,11 @@ ANALYSIS_STEPS = {
 }
 
 
-@run_handler(PROFILE_RUN_KIND, label="Needs profile")
+@run_handler(
+    PROFILE_RUN_KIND,
+    label="Needs profile",
+    subject=("profile_id", "needs_assessment:profile-detail", "See the needs profile"),
+)
 def run_needs_profile(context: RunContext) -> dict:
     """Compute the profile named by the run's `profile_id`; mark it failed on any error."""
     profile = NeedsProfile.objects.select_related(

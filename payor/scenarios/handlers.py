@@ -36,7 +36,11 @@ def compute(scenario: ResourceShiftScenario) -> dict:
     return _plain({"years": years, **impact, "threshold": scenario.threshold})
 
 
-@run_handler("resource_shift", label="Resource-shift scenario")
+@run_handler(
+    "resource_shift",
+    label="Resource-shift scenario",
+    subject=("scenario_id", "payor:scenario-detail", "See the scenario"),
+)
 def run_resource_shift(context: RunContext) -> dict:
     """Compute and store a scenario's result; the run's own result is a short summary."""
     scenario = ResourceShiftScenario.objects.select_related("icb").get(

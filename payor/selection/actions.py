@@ -27,7 +27,7 @@ from payor.models import (
 )
 from payor.selection import standstill
 
-WHEN = "%H:%M on %A %d %B %Y"
+WHEN = "%H:%M on %A %-d %B %Y"
 
 
 def audit(by, verb: str, obj, **data) -> None:
@@ -210,7 +210,7 @@ def award(*, by, decision: PsrDecision, at: dt.datetime | None = None) -> PsrDec
             last_day -= dt.timedelta(days=1)
             raise ValidationError(
                 "Award refused: the standstill period ends at midnight at the end of "
-                f"{last_day:%A %d %B %Y}"
+                f"{last_day:%A %-d %B %Y}"
                 f" (the contract may be awarded from {london(decision.standstill_ends_at)})."
             )
         open_reps = decision.representations.filter(status=RepresentationStatus.OPEN)

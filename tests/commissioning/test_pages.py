@@ -452,3 +452,22 @@ def test_snapshot_period_label_in_breadcrumbs_of_run(client_for, universe, snaps
     assert 'aria-label="Breadcrumb"' in html
     assert reverse("snapshot-detail", args=[snapshot.pk]) in html
     assert snapshot.period_end == date(2026, 3, 31)
+
+
+def test_run_page_links_to_what_the_run_works_on(client_for, universe):
+    """A run of a kind that registered its subject links to it (the linked page checks
+    access itself); a run without one, or with no id, shows no link."""
+    from commissioning.models import Run
+
+    by = universe.commissioner
+    run = Run.objects.create(
+        kind="resource_shift", icb=universe.north, started_by=by, parameters={"scenario_id": 7}
+    )
+    page = client_for(universe.commissioner).get(f"/runs/{run.pk}/").content.decode()
+    assert 'href="/resource-allocation/scenarios/7/"' in page and "See the scenario" in page
+    other = Run.objects.create(kind="population_summary", icb=universe.north,
+                               started_by=universe.commissioner, parameters={})  # fmt: skip
+    assert (
+        "See the"
+        not in client_for(universe.commissioner).get(f"/runs/{other.pk}/").content.decode()
+    )

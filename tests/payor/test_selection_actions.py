@@ -51,7 +51,7 @@ def test_award_refused_the_minute_before_and_allowed_after(universe):
     with pytest.raises(ValidationError) as error:
         actions.award(by=universe.commissioner, decision=decision, at=at(2026, 1, 5, 23, 59))
     message = error.value.messages[0]
-    assert "Monday 05 January 2026" in message and "00:00 on Tuesday 06 January 2026" in message
+    assert "Monday 5 January 2026" in message and "00:00 on Tuesday 6 January 2026" in message
     awarded = actions.award(by=universe.commissioner, decision=decision, at=at(2026, 1, 6, 0, 0))
     assert awarded.status == PsrStatus.AWARDED
     published = actions.publish_award(by=universe.commissioner, decision=awarded)

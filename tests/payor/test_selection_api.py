@@ -55,7 +55,7 @@ def test_psr_create_notice_and_award_through_the_api(universe):
         f"{BASE}/psr-decisions/{pk}/award/", {"at": "2026-01-05T23:59:00Z"}, format="json"
     )
     assert early.status_code == 400
-    assert "Monday 05 January 2026" in early.json()["non_field_errors"][0]
+    assert "Monday 5 January 2026" in early.json()["non_field_errors"][0]
     ok = client.post(f"{BASE}/psr-decisions/{pk}/award/", {"at": "2026-01-06T00:00:00Z"})
     assert ok.status_code == 200 and ok.json()["status"] == "awarded"
 
