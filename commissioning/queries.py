@@ -87,6 +87,14 @@ def _share(part: int, whole: int, controlled: bool) -> float | str | None:
     return part / whole * 100 if whole else None
 
 
+def _table(counts: dict, total: int | None) -> dict:
+    """Counts controlled with secondary suppression against `total` where they add up to
+    it (a partition); otherwise each on its own (a reader cannot back a cell out)."""
+    if total is not None and sum(counts.values()) == total:
+        return disclosure.controlled_table(counts, total)[0]
+    return {key: disclosure.controlled_count(value) for key, value in counts.items()}
+
+
 def population_by_place(user, icb: Area, summary: dict | None) -> PopulationByPlace:
     """Places of `icb` with their neighbourhoods, LSOAs, resident population (the sum of
     LSOA populations), registered people (from the population summary, matched by place
@@ -119,24 +127,36 @@ def population_by_place(user, icb: Area, summary: dict | None) -> PopulationByPl
     }
     registered = {row["place"]: row["people"] for row in (summary or {}).get("by_place", [])}
 
+    total_population = sum((s.get("residents") or 0) for s in lsoa_stats.values())
+    total_core20 = sum((s.get("core20") or 0) for s in lsoa_stats.values())
+    residents = {place.pk: (lsoa_stats.get(place.pk, {}).get("residents") or 0) for place in places}
+    people_of = {p.pk: registered[p.name] for p in places if registered.get(p.name) is not None}
+    if controlled:
+        # Places against the ICB's total are a table: secondary suppression (a place
+        # hidden by it loses its Core20 share too, which is computed from its residents).
+        shown_residents = _table(residents, total_population)
+        shown_people = _table(people_of, summary["people"]) if summary else {}
+    else:
+        shown_residents, shown_people = residents, people_of
+
     rows = []
     for place in places:
         stats = lsoa_stats.get(place.pk, {})
-        population = stats.get("residents") or 0
-        people = registered.get(place.name)
+        population = residents[place.pk]
+        hidden = controlled and shown_residents[place.pk] != count(population)
         rows.append(
             PlaceRow(
                 name=place.name,
                 code=place.code,
                 neighbourhoods=hoods.get(place.pk, 0),
                 lsoas=stats.get("n", 0),
-                resident_population=count(population),
-                registered_people=count(people) if people is not None else None,
-                core20_share=_share(stats.get("core20") or 0, population, controlled),
+                resident_population=shown_residents[place.pk],
+                registered_people=shown_people.get(place.pk, count(people_of.get(place.pk))),
+                core20_share=disclosure.SUPPRESSED
+                if hidden
+                else _share(stats.get("core20") or 0, population, controlled),
             )
         )
-    total_population = sum((s.get("residents") or 0) for s in lsoa_stats.values())
-    total_core20 = sum((s.get("core20") or 0) for s in lsoa_stats.values())
     total = PlaceRow(
         name="Total",
         code=icb.code,
@@ -155,10 +175,13 @@ def controlled_pyramid(user, summary: dict | None) -> list[dict]:
         return []
     if not access.needs_disclosure_control(user):
         return list(summary.get("pyramid", []))
-    return [
-        {**row, "people": disclosure.controlled_count(row["people"])}
-        for row in summary.get("pyramid", [])
-    ]
+    rows = list(summary.get("pyramid", []))
+    # The bands of the pyramid against the summary's total people are a table: secondary
+    # suppression hides a second band where the total would pin a suppressed one.
+    shown = _table(
+        {i: int(row["people"] or 0) for i, row in enumerate(rows)}, summary.get("people")
+    )
+    return [{**row, "people": shown[i]} for i, row in enumerate(rows)]
 
 
 @dataclass

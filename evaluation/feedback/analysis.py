@@ -18,6 +18,7 @@ from commissioning.disclosure import (
     controlled_count,
     controlled_mean,
     controlled_rate,
+    controlled_table,
 )
 from commissioning.stats import wilson_interval
 
@@ -100,8 +101,12 @@ def control_summary_row(row: dict) -> dict:
     if row.get("suppressed") or row["n"] == SUPPRESSED:
         return dict(row)
     out = dict(row)
-    for key in ["n", "agree", *[f"count_{level}" for level in LIKERT_LEVELS]]:
-        out[key] = controlled_count(row[key])
+    # The level counts are a table with n as its total: secondary suppression applies.
+    levels, out["n"] = controlled_table(
+        {f"count_{level}": int(row[f"count_{level}"]) for level in LIKERT_LEVELS}, int(row["n"])
+    )
+    out.update(levels)
+    out["agree"] = controlled_count(row["agree"])
     pct = controlled_rate(row["agree"], row["n"])
     out["pct_agree"] = pct
     if pct in (SUPPRESSED, None):
@@ -121,6 +126,42 @@ def control_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         [control_summary_row(r) for r in frame.to_dict("records")], columns=frame.columns
     )
+
+
+def control_breakdown(breakdown: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFrame:
+    """Secondary suppression of a controlled breakdown (control_frame of likert_breakdown):
+    per question, the groups' numbers of answers are a table whose total is the question's
+    number of answers (shown in the summary). Where that total would pin a suppressed
+    group (`controlled_table`), the group it hides too is blanked like a small group, with
+    all its figures, and `suppressed` is True.
+
+    In: `breakdown` as control_frame returns it; `answers` with `question`, `group`,
+    `score` (the frame the breakdown was computed from). Out: the breakdown, blanked."""
+    answered = answers.dropna(subset=["score"])
+    if answered.empty or breakdown.empty:
+        return breakdown
+    sizes = answered.groupby(["question", "group"], sort=False)["score"].size()
+    totals = answered.groupby("question", sort=False)["score"].size()
+    hidden = set()
+    for question, total in totals.items():
+        counts = {group: int(n) for (q, group), n in sizes.items() if q == question}
+        if sum(counts.values()) != int(total):
+            continue  # answers without a group: not a partition, nothing can be backed out
+        shown, _ = controlled_table(counts, int(total))
+        hidden.update(
+            (question, group)
+            for group, value in shown.items()
+            if value == SUPPRESSED and counts[group] >= THRESHOLD
+        )
+    if not hidden:
+        return breakdown
+    out = breakdown.copy().astype(object)
+    for index, row in out.iterrows():
+        if (row["question"], row["group"]) in hidden:
+            for column in SUMMARY_COLUMNS[1:]:
+                out.at[index, column] = SUPPRESSED
+            out.at[index, "suppressed"] = True
+    return out
 
 
 def theme_counts(codings: pd.DataFrame, *, controlled: bool) -> pd.DataFrame:

@@ -93,11 +93,12 @@ def survey_summary(
     frame = answers_frame(survey)
     if frame.empty:
         summary = analysis.likert_summary(pd.DataFrame(columns=["question", "score"]))
-        breakdown = analysis.likert_breakdown(pd.DataFrame(columns=["question", "group", "score"]))
+        grouped = pd.DataFrame(columns=["question", "group", "score"])
     else:
         summary = analysis.likert_summary(frame)
         grouping = grouping if grouping in GROUPINGS else "respondent_kind"
-        breakdown = analysis.likert_breakdown(frame.assign(group=frame[grouping]))
+        grouped = frame.assign(group=frame[grouping])
+    breakdown = analysis.likert_breakdown(grouped)
     order = {key: i for i, key in enumerate(texts)}
     summary = summary.sort_values("question", key=lambda k: k.map(order), kind="stable")
     breakdown = breakdown.sort_values(
@@ -106,7 +107,8 @@ def survey_summary(
         kind="stable",
     )
     if controlled:
-        summary, breakdown = analysis.control_frame(summary), analysis.control_frame(breakdown)
+        summary = analysis.control_frame(summary)
+        breakdown = analysis.control_breakdown(analysis.control_frame(breakdown), grouped)
     total = survey.responses.count()
     return {
         "controlled": controlled,

@@ -179,7 +179,7 @@ def _controlled_cache_key(profile: NeedsProfile, area_ids: list[int]) -> str | N
         return None
     database = connection.settings_dict["NAME"]
     scope = f"{database}:{profile.pk}:{profile.computed_at.timestamp()}:{area_ids}"
-    return f"ina-controlled-rows:v1:{hashlib.sha256(scope.encode()).hexdigest()}"
+    return f"ina-controlled-rows:v2:{hashlib.sha256(scope.encode()).hexdigest()}"
 
 
 def _may_read_profile(user, assessment: NeedsAssessment) -> bool:

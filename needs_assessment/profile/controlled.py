@@ -16,9 +16,17 @@ which applies commissioning.disclosure's rules by the kind of figure:
 - SII, RII and Core20 gaps are indices over whole areas and are released as stored.
 
 A row keeps its comparison only while its value is shown.
+
+Secondary suppression: the counts of the categories of a breakdown (sex, age band,
+segment, tier, ...) are a table whose total is the area's whole-population `people`
+row. Where that total would pin a suppressed category, `controlled_table` hides another
+category too; every row about a category so hidden (its count, share, rates, means) is
+suppressed whole, as for a group of 1-7 people (`GroupSizes.hidden`).
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
 
 from commissioning.disclosure import (
     SUPPRESSED,
@@ -26,6 +34,7 @@ from commissioning.disclosure import (
     controlled_count,
     controlled_mean,
     controlled_rate,
+    controlled_table,
 )
 from commissioning.stats import crude_rate, wilson_interval
 
@@ -49,10 +58,61 @@ def population_key(row: dict) -> tuple:
     return (row["area_id"], row["breakdown"], row["category"])
 
 
-def populations(rows) -> dict[tuple, float]:
+WHOLE = ""  # the breakdown (and category) of a whole area's rows
+
+
+class GroupSizes(dict):
+    """People in each (area, breakdown, category) group, and in `hidden` the groups that
+    secondary suppression hides."""
+
+    hidden: frozenset = frozenset()
+
+
+def populations(rows) -> GroupSizes:
     """The number of people in each (area, breakdown, category) group, from the count
-    rows (people, segment_people, tier_people) among `rows`."""
-    return {population_key(row): row["value"] for row in rows if row["measure"] in COUNT_MEASURES}
+    rows (people, segment_people, tier_people) among `rows`; with the groups hidden by
+    secondary suppression (include the areas' whole `people` rows, the tables' totals)."""
+    rows = [row for row in rows if row["measure"] in COUNT_MEASURES]
+    sizes = GroupSizes((population_key(row), row["value"]) for row in rows)
+    sizes.hidden = frozenset(secondarily_suppressed(rows))
+    return sizes
+
+
+def _people(value) -> int:
+    return int(round(float(value or 0)))
+
+
+def secondarily_suppressed(rows) -> set[tuple]:
+    """The (area, breakdown, category) groups that `controlled_table` hides although they
+    have 8 or more people: for each area, breakdown and count measure among `rows`, the
+    categories' counts against the area's whole `people` row, where the categories add up
+    to it (a partition; with people in no shown category a reader cannot back one out).
+    If a table's total itself has to go, the area's whole group (area, "", "") is hidden."""
+    totals = {
+        row["area_id"]: row["value"]
+        for row in rows
+        if row["measure"] == "people" and row["breakdown"] == WHOLE
+    }
+    tables: dict[tuple, dict] = defaultdict(dict)
+    for row in rows:
+        if row["measure"] in COUNT_MEASURES and row["breakdown"] != WHOLE:
+            tables[(row["area_id"], row["breakdown"], row["measure"])][row["category"]] = _people(
+                row["value"]
+            )
+    hidden = set()
+    for (area, breakdown, _measure), counts in tables.items():
+        total = totals.get(area)
+        if total is None or sum(counts.values()) != _people(total):
+            continue
+        shown, total_shown = controlled_table(counts, _people(total))
+        hidden.update(
+            (area, breakdown, category)
+            for category, value in shown.items()
+            if value == SUPPRESSED and controlled_count(counts[category]) != SUPPRESSED
+        )
+        if total_shown == SUPPRESSED and controlled_count(_people(total)) != SUPPRESSED:
+            hidden.add((area, WHOLE, WHOLE))
+    return hidden
 
 
 def group_size(row: dict, sizes: dict[tuple, float]) -> float | None:
@@ -74,6 +134,8 @@ def control_row(row: dict, sizes: dict[tuple, float]) -> dict:
     size = group_size(row, sizes)
     if size is not None and 0 < size < THRESHOLD:
         return _suppress(out)
+    if population_key(row) in getattr(sizes, "hidden", ()):
+        return _suppress(out)  # hidden by secondary suppression, with all its figures
     if measure in COUNT_MEASURES:
         out.update(
             value=controlled_count(row["value"]),

@@ -96,10 +96,11 @@ def aggregate_rows(profile: NeedsProfile, *, disclosure: bool, **filters) -> lis
     return [controlled.control_row(row, sizes) for row in rows]
 
 
-def group_sizes(profile: NeedsProfile | int, rows: list[dict]) -> dict[tuple, float]:
-    """People in each (area, breakdown, category) group that `rows` (dicts) describe."""
+def group_sizes(profile: NeedsProfile | int, rows: list[dict]) -> controlled.GroupSizes:
+    """People in each (area, breakdown, category) group that `rows` (dicts) describe, and
+    the groups hidden by secondary suppression (so the areas' whole rows are read too)."""
     areas = {row["area_id"] for row in rows}
-    breakdowns = {row["breakdown"] for row in rows}
+    breakdowns = {row["breakdown"] for row in rows} | {controlled.WHOLE}
     counts = ProfileAggregate.objects.filter(
         profile=profile,
         area_id__in=areas,
