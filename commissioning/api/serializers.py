@@ -27,6 +27,7 @@ from commissioning.models import (
     IndicatorValue,
     Organisation,
     PopulationSnapshot,
+    ProviderSector,
     Run,
     Segment,
     SegmentationModel,
@@ -69,6 +70,14 @@ class AreaSerializer(ReadOnlyModelSerializer):
 
 class OrganisationSerializer(ReadOnlyModelSerializer):
     is_provider = serializers.BooleanField(read_only=True)
+    # Declared so the schema's enum lists "" as the model does (blank for non-providers);
+    # a generated read-only field drops allow_blank.
+    sector = serializers.ChoiceField(
+        choices=ProviderSector.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text=Organisation._meta.get_field("sector").help_text,
+    )
 
     class Meta:
         model = Organisation

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -114,6 +115,33 @@ class CodingSerializer(serializers.ModelSerializer):
         read_only_fields = ["coded_at"]
 
 
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["*"]}]})
+class ReleasedCountField(serializers.Field):
+    """A count of responses: exact, or rounded to 5 with 1-7 as "*" when controlled."""
+
+
+class SurveySummarySerializer(serializers.Serializer):
+    controlled = serializers.BooleanField(help_text="Figures are disclosure-controlled.")
+    responses = ReleasedCountField()
+    summary = serializers.ListField(
+        child=serializers.DictField(), help_text="One row per Likert question."
+    )
+    breakdown = serializers.ListField(
+        child=serializers.DictField(), help_text="One row per question and respondent group."
+    )
+    grouping = serializers.CharField()
+    grouping_label = serializers.CharField()
+    threshold = serializers.IntegerField()
+    suppressed = serializers.CharField(help_text="The marker shown for a suppressed figure.")
+
+
+class ThemeCountSerializer(serializers.Serializer):
+    theme = serializers.CharField()
+    count = ReleasedCountField()
+    quotable = serializers.BooleanField()
+    quotes = serializers.ListField(child=serializers.CharField())
+
+
 def _visible(user, obj, field):
     """A related object given by id, re-checked against the user's scope (400 if not)."""
     if obj is not None and not access.visible_to(user, type(obj)).filter(pk=obj.pk).exists():
@@ -154,6 +182,7 @@ class SurveyViewSet(
         )
         return Response(SurveySerializer(survey).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=SurveySummarySerializer)
     @action(detail=True)
     def summary(self, request, pk=None):
         """Likert summary and a breakdown (?by=respondent_kind|area|age_band)."""
@@ -161,7 +190,8 @@ class SurveyViewSet(
         by = request.query_params.get("by", "respondent_kind")
         return Response(queries.survey_summary(request.user, survey, grouping=by))
 
-    @action(detail=True)
+    @extend_schema(responses=ThemeCountSerializer(many=True))
+    @action(detail=True, pagination_class=None)  # the whole list, not a page
     def themes(self, request, pk=None):
         """Comments per theme with example quotes (quotes only for groups of 8 or more)."""
         return Response(queries.theme_summary(request.user, self.get_object()))

@@ -105,6 +105,20 @@ class CloseSerializer(serializers.Serializer):
     )
 
 
+class CarriedSerializer(serializers.Serializer):
+    approved = serializers.ListField(child=serializers.IntegerField())
+    carried_drafts = serializers.ListField(child=serializers.IntegerField())
+    withdrawn_drafts = serializers.ListField(child=serializers.IntegerField())
+    strategies = serializers.ListField(child=serializers.IntegerField())
+
+
+class ClosureSerializer(serializers.Serializer):
+    closed = CycleSerializer()
+    next = CycleSerializer()
+    next_created = serializers.BooleanField()
+    carried = CarriedSerializer(help_text="Ids of the findings and strategies carried forward.")
+
+
 def _run(function, **kwargs):
     try:
         return function(**kwargs)
@@ -199,7 +213,7 @@ class LoopFindingViewSet(
 @extend_schema_view(
     list=extend_schema(tags=[TAG]),
     retrieve=extend_schema(tags=[TAG]),
-    close=extend_schema(tags=[TAG], request=CloseSerializer),
+    close=extend_schema(tags=[TAG], request=CloseSerializer, responses=ClosureSerializer),
 )
 class LoopCycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The ICB's commissioning cycles; `close` closes one and opens the next."""

@@ -4,7 +4,7 @@ commissioning.access (another provider's or ICB's contract is 404, partners see 
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -109,10 +109,10 @@ class PerformanceDetailSerializer(PerformanceSummarySerializer):
     payment = serializers.DictField(allow_null=True)
 
 
-LIST_RESPONSE = inline_serializer(
-    "ContractPerformanceList",
-    {"count": serializers.IntegerField(), "results": PerformanceSummarySerializer(many=True)},
-)
+@extend_schema_serializer(many=False)  # one {count, results} object, not an array of them
+class ContractPerformanceListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = PerformanceSummarySerializer(many=True)
 
 
 class ContractPerformanceViewSet(viewsets.ViewSet):
@@ -120,7 +120,10 @@ class ContractPerformanceViewSet(viewsets.ViewSet):
 
     lookup_value_regex = r"\d+"
 
-    @extend_schema(operation_id="evaluation_contract_performance_list", responses=LIST_RESPONSE)
+    @extend_schema(
+        operation_id="evaluation_contract_performance_list",
+        responses=ContractPerformanceListSerializer,
+    )
     def list(self, request):
         rows = queries.icb_performance(request.user)
         return Response({"count": len(rows), "results": [serialise(r, detail=False) for r in rows]})

@@ -17,7 +17,7 @@ from payor.models import (
     InterestDeclaration,
 )
 from payor.selection.actions import audit, require_manager
-from payor.selection.committees import _require_own, _required
+from payor.selection.committees import _check_held_at, _require_own, _required
 
 
 def _locked_member(member: CommitteeMember) -> CommitteeMember:
@@ -68,6 +68,7 @@ def move_meeting(
     meeting = CommitteeMeeting.objects.select_for_update().get(pk=meeting.pk)
     _require_own(by, meeting.committee)
     _required(title=(title or "").strip(), held_at=held_at)
+    _check_held_at(held_at)
     if meeting.items.filter(decided_at__isnull=False).exists():
         raise ValidationError({"held_at": ["This meeting has decided items; it cannot be moved."]})
     before = {"title": meeting.title, "held_at": meeting.held_at.isoformat(),

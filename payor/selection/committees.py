@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from commissioning.access import Permission, has_permission, visible_to
 from commissioning.models import Contract, Organisation
@@ -36,6 +37,23 @@ def _required(**values) -> None:
     missing = {k: [f"Enter the {k.replace('_', ' ')}."] for k, v in values.items() if not v}
     if missing:
         raise ValidationError(missing)
+
+
+MEETING_YEARS = (2000, 2100)
+
+
+def _check_held_at(held_at) -> None:
+    """Refuse a meeting date outside MEETING_YEARS (a typo such as the year 100 would
+    otherwise be stored and shown with a pre-1900 local-time offset)."""
+    try:
+        when = parse_datetime(held_at) if isinstance(held_at, str) else held_at
+    except ValueError:  # well formed but not a date (the model field reports it)
+        return
+    first, last = MEETING_YEARS
+    if isinstance(when, dt.date) and not first <= when.year <= last:
+        raise ValidationError(
+            {"held_at": [f"Enter a meeting date (held at) in the years {first} to {last}."]}
+        )
 
 
 @transaction.atomic
@@ -84,6 +102,7 @@ def schedule_meeting(
     require_manager(by)
     _require_own(by, committee)
     _required(title=title.strip(), held_at=held_at)
+    _check_held_at(held_at)
     meeting = CommitteeMeeting.objects.create(
         committee=committee, title=title.strip(), held_at=held_at, location=location
     )
