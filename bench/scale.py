@@ -167,15 +167,35 @@ def report_lines(figures: dict) -> list[str]:
         f"(demo loaded in {figures['load']:.0f} s), {os.cpu_count()} cores:",
     ]
     for n, run in ((1, one), (2, two)):
-        steps = ", ".join(f"{k} {v:.1f}" for k, v in run["steps"].items())
+        steps = ", ".join(
+            f"{k} {v:.1f}" for k, v in run["steps"].items() if isinstance(v, int | float)
+        )
         lines.append(
             f"  worker --concurrency {n}: {run['seconds']:.1f} s (load average "
             f"{run['load'][0]:.2f} before, {run['load'][1]:.2f} after); steps (s): {steps}"
         )
+        lines.extend(part_lines(run["steps"].get("parts", {})))
     lines.append(
         f"  speed-up {speedup:.2f}x (target >= {TARGET_SPEEDUP}x: {verdict}); figures the same: "
         f"{'yes' if figures['same'] else 'NO'} ({figures['rows']:,} aggregate rows)"
     )
+    return lines
+
+
+def part_lines(parts: dict) -> list[str]:
+    """Each part's seconds (of which writing its file, loading...) and the process that did it, the
+    processes named p1, p2... in order of appearance ("coord" is the run's own)."""
+    names: dict = {}
+    cells = []
+    for item, record in parts.items():
+        pid = record["pid"]
+        name = "coord" if pid == "coordinator" else names.setdefault(pid, f"p{len(names) + 1}")
+        inner = ", ".join(f"{k} {v:.1f}" for k, v in record.items() if k not in ("pid", "seconds"))
+        cells.append(f"{item} {record['seconds']:.1f} ({inner}) {name}")
+    lines = [f"    parts: {', '.join(cells[i : i + 6])}" for i in range(0, len(cells), 6)]
+    wall = sum(record["seconds"] for record in parts.values())
+    cpu = sum(record.get("cpu", 0.0) for record in parts.values())
+    lines.append(f"    parts in all: {wall:.1f} s wall clock, {cpu:.1f} s CPU of their processes")
     return lines
 
 

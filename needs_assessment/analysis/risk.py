@@ -212,40 +212,123 @@ def train_risk_models(
     # Features are ~75 bytes a person: cheaper to build for all and take the linked rows
     # than to copy the wider person rows first.
     features = build_features(earlier).iloc[rows].reset_index(drop=True)
-    n_test = int(round(len(rows) * test_fraction))
+    held, train = split_positions(len(rows), test_fraction, max_training_rows, max_held_out_rows)
+    return fit_risk_models(
+        (features.iloc[held], outcome[held], later_cost[held]),
+        (features.iloc[train], outcome[train], later_cost[train]),
+        linkage,
+        seed=seed,
+        test_fraction=test_fraction,
+        fit_threads=fit_threads,
+    )
+
+
+def split_positions(
+    linked: int,
+    test_fraction: float = 0.3,
+    max_training_rows: int | None = MAX_TRAINING_ROWS,
+    max_held_out_rows: int | None = MAX_HELD_OUT_ROWS,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions, in split-hash order (split_hashes), of the held-out people used for the
+    evaluation and of the training people used for fitting, among `linked` people."""
+    n_test = int(round(linked * test_fraction))
     # The evaluation uses at most max_held_out_rows of the held-out people: 300,000 give
     # an AUC interval a few thousandths wide, and predicting more only costs time.
     held = np.arange(min(n_test, max_held_out_rows or n_test))
-    train = np.arange(n_test, len(rows))[:max_training_rows]
-    _check_split(outcome, held, train)
+    train = np.arange(n_test, linked)[:max_training_rows]
+    return held, train
+
+
+def fit_risk_models(
+    held: tuple[pd.DataFrame, np.ndarray, np.ndarray],
+    train: tuple[pd.DataFrame, np.ndarray, np.ndarray],
+    linkage: Linkage,
+    *,
+    seed: int,
+    test_fraction: float,
+    fit_threads: int | None = DEFAULT_FIT_THREADS,
+) -> RiskModelResult:
+    """Fit and evaluate on the split train_risk_models made (split_positions): each of
+    `held` and `train` is (features, later outcome 0/1, later cost), in split-hash order."""
+    train_features, train_outcome, train_cost = train
+    check_split(held[1], train_outcome)
     started = time.perf_counter()
-    x_train = model_matrix(features.iloc[train])
-    with _thread_limit(fit_threads):
-        emergency_model = _classifier(seed).fit(x_train, outcome[train])
-        cost_model = _regressor(seed).fit(x_train, later_cost[train])
-    del x_train
+    emergency_model = fit_model("emergency", train_features, train_outcome, seed, fit_threads)
+    cost_model = fit_model("cost", train_features, train_cost, seed, fit_threads)
     fit_seconds = time.perf_counter() - started
-    risk, predicted_cost = _predict(emergency_model, cost_model, features.iloc[held])
-    held_out = features.iloc[held][FAIRNESS_GROUPS].assign(
-        outcome=outcome[held],
+    return evaluate_risk_models(
+        emergency_model,
+        cost_model,
+        held,
+        linkage,
+        seed=seed,
+        test_fraction=test_fraction,
+        training_people_used=len(train_features),
+        fit_seconds=fit_seconds,
+    )
+
+
+def fit_model(
+    kind: str,
+    features: pd.DataFrame,
+    target: np.ndarray,
+    seed: int,
+    fit_threads: int | None = DEFAULT_FIT_THREADS,
+):
+    """One of the two models ("emergency": the classifier of any later admission, "cost":
+    the regressor of later cost) fitted on training people's features and target."""
+    x_train = model_matrix(features)
+    with _thread_limit(fit_threads):
+        model = _classifier(seed) if kind == "emergency" else _regressor(seed)
+        return model.fit(x_train, target)
+
+
+def evaluate_risk_models(
+    emergency_model,
+    cost_model,
+    held: tuple[pd.DataFrame, np.ndarray, np.ndarray],
+    linkage: Linkage,
+    *,
+    seed: int,
+    test_fraction: float,
+    training_people_used: int,
+    fit_seconds: float,
+) -> RiskModelResult:
+    """The fitted models judged on the held-out people: (features, outcome, later cost)."""
+    held_features, held_outcome, held_cost = held
+    risk, predicted_cost = _predict(emergency_model, cost_model, held_features)
+    held_out = held_features[FAIRNESS_GROUPS].assign(
+        outcome=held_outcome,
         risk=risk,
-        observed_cost=later_cost[held],
+        observed_cost=held_cost,
         predicted_cost=predicted_cost,
     )
+    n_test = int(round(linkage.linked * test_fraction))
     return RiskModelResult(
         emergency_model=emergency_model,
         cost_model=cost_model,
         seed=seed,
         test_fraction=test_fraction,
         linkage=linkage,
-        training_people=len(rows) - n_test,
-        training_people_used=len(train),
-        held_out_people=len(held),
+        training_people=linkage.linked - n_test,
+        training_people_used=training_people_used,
+        held_out_people=len(held_features),
         fit_seconds=fit_seconds,
         emergency=_emergency_metrics(held_out),
         cost=_cost_metrics(held_out),
         fairness={name: group_calibration(held_out, name) for name in FAIRNESS_GROUPS},
     )
+
+
+def predict_cost(cost_model, people: pd.DataFrame) -> np.ndarray:
+    """score()'s predicted_cost alone (the same chunks, the same figures), for when the
+    emergency risk is not needed."""
+    features = build_features(people)
+    cost = np.empty(len(features), dtype=np.float64)
+    for start in range(0, len(features), PREDICT_CHUNK_ROWS):
+        part = slice(start, start + PREDICT_CHUNK_ROWS)
+        cost[part] = cost_model.predict(model_matrix(features.iloc[part]))
+    return cost
 
 
 def score(model_result: RiskModelResult, people: pd.DataFrame) -> pd.DataFrame:
@@ -280,20 +363,14 @@ def _link(earlier: pd.DataFrame, later: pd.DataFrame, seed: int):
     later_position[later_codes] = np.arange(len(later))
     position = later_position[earlier_codes]
     linked = np.flatnonzero(position >= 0)
-    if len(linked) == 0:
-        raise ValueError("no people are in both periods: check the two periods' pseudo_id")
-    if len(linked) < MIN_LINKED_PEOPLE:
-        raise ValueError(f"only {len(linked)} people are in both periods; need {MIN_LINKED_PEOPLE}")
+    check_linked(len(linked))
     # Order by a seeded hash of the pseudo id: the split (first rows held out) then
     # depends on the seed and the people, never on the order the rows came in.
-    key = hashlib.sha256(f"risk-split-{seed}".encode()).hexdigest()[:16]
-    hashes = pd.util.hash_array(earlier_ids[linked], hash_key=key, categorize=False)
-    rows = linked[np.argsort(hashes, kind="stable")]
+    rows = linked[np.argsort(split_hashes(earlier_ids[linked], seed), kind="stable")]
     later_rows = position[rows]
     admissions = pd.to_numeric(later["emergency_admissions"]).to_numpy()[later_rows]
     cost = pd.to_numeric(later["cost"]).to_numpy(dtype=np.float64)[later_rows]
-    if np.any(cost < 0) or np.isnan(cost).any():
-        raise ValueError("later-period cost must be present and not negative")
+    check_later_cost(cost)
     linkage = Linkage(
         earlier_people=len(earlier),
         later_people=len(later),
@@ -304,9 +381,28 @@ def _link(earlier: pd.DataFrame, later: pd.DataFrame, seed: int):
     return rows, (admissions > 0).astype(np.int8), cost, linkage
 
 
-def _check_split(outcome: np.ndarray, held: np.ndarray, train: np.ndarray) -> None:
-    for name, part in (("training", train), ("held-out", held)):
-        admitted = int(outcome[part].sum())
+def split_hashes(pseudo_ids: np.ndarray, seed: int) -> np.ndarray:
+    """The seeded hash (uint64) whose ascending order is the split's order of people."""
+    key = hashlib.sha256(f"risk-split-{seed}".encode()).hexdigest()[:16]
+    return pd.util.hash_array(np.asarray(pseudo_ids, dtype=object), hash_key=key, categorize=False)
+
+
+def check_linked(linked: int) -> None:
+    """Raise ValueError when too few people are in both periods to train on."""
+    if linked == 0:
+        raise ValueError("no people are in both periods: check the two periods' pseudo_id")
+    if linked < MIN_LINKED_PEOPLE:
+        raise ValueError(f"only {linked} people are in both periods; need {MIN_LINKED_PEOPLE}")
+
+
+def check_later_cost(cost: np.ndarray) -> None:
+    if np.any(cost < 0) or np.isnan(cost).any():
+        raise ValueError("later-period cost must be present and not negative")
+
+
+def check_split(held_outcome: np.ndarray, train_outcome: np.ndarray) -> None:
+    for name, part in (("training", train_outcome), ("held-out", held_outcome)):
+        admitted = int(part.sum())
         if admitted == 0 or admitted == len(part):
             raise ValueError(
                 f"the {name} split has {admitted} of {len(part)} people with an emergency "

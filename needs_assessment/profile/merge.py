@@ -2,12 +2,13 @@
 
 Every aggregate of the profile is a sum over two small tables of cells (cube.build_cube's
 neighbourhood × age band × sex × IMD decile × ethnicity × conditions, and
-segments.segment_cells' neighbourhood × segment × tier). A place's neighbourhoods belong
-to no other place, so the cells of partitions by place never overlap: the ICB's cube is
-the partitions' cubes put together, and every rate, interval, DSR and ratio is then
-computed once from the merged counts, exactly as profile.analysis does from the whole
-population. Risk tiers are ranks over everyone, so they are assigned here from every
-partition's scores (`assign_tiers`, the same ranks as analysis.assign_risk_tiers).
+segments.segment_cells' neighbourhood × segment × tier). Partitions are groups of
+neighbourhoods (`balanced_parts`) and a neighbourhood's cells belong to one partition
+only, so the cells never overlap: the ICB's cube is the partitions' cubes put together,
+and every rate, interval, DSR and ratio is then computed once from the merged counts,
+exactly as profile.analysis does from the whole population. Risk tiers are ranks over
+everyone, so they are assigned here from every partition's scores (`assign_tiers`,
+the same ranks as analysis.assign_risk_tiers).
 """
 
 from __future__ import annotations
@@ -28,6 +29,23 @@ from needs_assessment.profile.rows import combine
 from needs_assessment.profile.segments import segment_rows, tier_rows
 
 CUBE_KEYS = ["neighbourhood", "age_band", "sex", "imd_decile", "ethnicity", "ltc_group"]
+
+
+def balanced_parts(people: dict[int, int], parts: int) -> list[list[int]]:
+    """The neighbourhoods in at most `parts` groups of about the same number of people.
+
+    In: people per neighbourhood id. Out: non-empty groups of neighbourhood ids (each
+    sorted), every neighbourhood in exactly one; the largest neighbourhood first goes to
+    the group with fewest people so far (ties: the lower group), so the result depends
+    only on the counts. A group is never smaller than its largest neighbourhood, so a
+    part is at best that size."""
+    groups: list[list[int]] = [[] for _ in range(max(1, min(parts, len(people))))]
+    sizes = [0] * len(groups)
+    for hood, n in sorted(people.items(), key=lambda pair: (-pair[1], pair[0])):
+        lightest = min(range(len(groups)), key=lambda k: (sizes[k], k))
+        groups[lightest].append(int(hood))
+        sizes[lightest] += n
+    return [sorted(group) for group in groups if group]
 
 
 def merge_cubes(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -1,16 +1,24 @@
-"""A needs profile computed in partitions by place, so that more workers finish sooner.
+"""A needs profile computed in partitions of neighbourhoods, so that more workers finish
+sooner.
 
 The profile run (handlers.run_needs_profile, when the run's parameters say
-"partitioned") is the coordinator. It splits the work into items and sends one Celery
-task per item to the queue it came from (a group), then works through the items itself
-too, so that one worker process does everything and each extra process takes items off it:
+"partitioned") is the coordinator. It splits the ICB's neighbourhoods into PARTS groups of
+about the same number of people (merge.balanced_parts; more parts than workers, so that
+the last part to finish is short), splits the work into items and sends one Celery task
+per item to the queue it came from (a group), then works through the items itself too, so
+that one worker process does everything and each extra process takes items off it:
 
-1. stage one, all at once: `train` (read both periods, train the risk models once, store
-   the fitted models with joblib) and one `prepare:<place>` per place (read the place's
-   people with COPY, segment them, build the place's cube);
-2. stage two, once the models exist: one `score:<place>` per place (predict, keep the
-   columns the segment × tier cells need);
-3. the merge, in the coordinator: the cubes put together, tiers ranked over everyone
+1. stage one, when there is an earlier period: one `link:<k>` per part (read the part's
+   earlier-period people with their later-period outcome, joined in PostgreSQL by pseudo
+   id; build the linked people's features and their seeded split hash);
+2. stage two: `fit:emergency` and `fit:cost` (each gathers the training people from the
+   link parts in split-hash order and fits one of the two risk models, stored with
+   joblib) alongside one `prepare:<k>` per part (read the part's people with COPY,
+   segment, build its cube);
+3. stage three, once the models exist: `evaluate` (the models judged on the held-out
+   people, as train_risk_models does) alongside one `score:<k>` per part (predict cost,
+   keep the columns the segment × tier cells need);
+4. the merge, in the coordinator: the cubes put together, tiers ranked over everyone
    (merge.assign_tiers), every aggregate computed from the merged counts, written with
    the profile in one transaction (handlers._save), as the single-task path does.
 
@@ -19,12 +27,17 @@ and is done when its file exists (written under a temporary name, then renamed).
 that finds its item done or claimed does nothing, so a duplicate delivery is harmless and
 a worker that dies drops its lock: the coordinator then does that item itself. Items'
 files live in a folder of the run under MEDIA_ROOT, which every worker must share (as
-uploads already require), and are removed when the run ends.
+uploads already require), and are removed when the run ends. Each item also writes a
+small record of its seconds (wall clock, and CPU seconds of its process: far fewer than
+wall seconds means the process waited for a core) and the process that did it, kept in
+the run's seconds ("parts") so that the scaling of each stage can be explained.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
 import time
 import zlib
@@ -39,7 +52,20 @@ from django.db import connection
 
 from commissioning.frames import read_frame
 from commissioning.models.population import ACTIVITY_COUNTS
-from needs_assessment.analysis import DEFAULT_CUTS, score, tier_labels, train_risk_models
+from needs_assessment.analysis import DEFAULT_CUTS, tier_labels
+from needs_assessment.analysis.features import MODEL_FEATURES, build_features
+from needs_assessment.analysis.risk import (
+    FAIRNESS_GROUPS,
+    Linkage,
+    check_later_cost,
+    check_linked,
+    check_split,
+    evaluate_risk_models,
+    fit_model,
+    predict_cost,
+    split_hashes,
+    split_positions,
+)
 from needs_assessment.models import NeedsProfile
 from needs_assessment.profile import merge, risk_wiring, store
 from needs_assessment.profile.cube import build_cube, person_codes
@@ -50,8 +76,27 @@ logger = logging.getLogger(__name__)
 _LOCK_NAMESPACE = 0x50524F  # "PRO"
 WAIT_SECONDS = 0.1
 HEARTBEAT_SECONDS = 30
-PLACE_QUERY = store.PEOPLE_QUERY + " AND lsoa.parent_id = ANY(%(neighbourhoods)s)"
+#: Parts per profile: more than the workers one profile usually has (2-3), so that
+#: parts of about the same size leave little idle time at the end of each stage.
+PARTS = 6
+PART_QUERY = store.PEOPLE_QUERY + " AND lsoa.parent_id = ANY(%(neighbourhoods)s)"
+#: A part's earlier-period people with their later-period outcome (the primary key
+#: (snapshot_id, pseudo_id) makes the join one row at most per person).
+LINK_QUERY = f"""
+    SELECT e.*, (l.pseudo_id IS NOT NULL)::int AS linked,
+           l.emergency_admissions AS later_emergency_admissions, l.cost AS later_cost
+    FROM ({PART_QUERY}) e
+    LEFT JOIN person_record l ON l.snapshot_id = %(later_id)s AND l.pseudo_id = e.pseudo_id
+"""  # noqa: S608 - only constants are formatted in
+COUNT_QUERY = """
+    SELECT lsoa.parent_id AS neighbourhood, count(*) AS people
+    FROM person_record p JOIN commissioning_area lsoa ON lsoa.id = p.lsoa_id
+    WHERE p.snapshot_id = %s GROUP BY lsoa.parent_id
+"""
 SCORED_COLUMNS = ["pseudo_id", "neighbourhood", "segment", "cost", *ACTIVITY_COUNTS]
+MODELS = ["emergency", "cost"]
+TEST_FRACTION = 0.3  # risk_wiring trains with train_risk_models' default
+LINKED_FEATURES = list(dict.fromkeys([*MODEL_FEATURES, *FAIRNESS_GROUPS]))
 
 
 def work_folder(profile_id: int, run_id: int) -> Path:
@@ -67,25 +112,38 @@ def compute_partitioned(profile: NeedsProfile, context, save) -> dict:
     started = time.perf_counter()
     snapshot = profile.snapshot
     tree = store.area_tree(snapshot.icb)
-    places = sorted({int(p) for p in tree.places})
     folder = work_folder(profile.pk, context.run.pk)
     folder.mkdir(parents=True, exist_ok=True)
-    seconds: dict[str, float] = {}
+    seconds: dict = {}
     try:
-        first = ["train", *(f"prepare:{p}" for p in places)]
-        context.progress(5, f"Reading {snapshot.row_count:,} people in {len(places)} places")
-        seconds["stage one"] = _stage(profile.pk, context.run.pk, first, context, 5, 45)
-        trained = joblib.load(folder / "train")
-        if trained["result"] is not None:
-            second = [f"score:{p}" for p in places]
-            context.progress(45, "Scoring everyone in each place")
-            seconds["stage two"] = _stage(profile.pk, context.run.pk, second, context, 45, 70)
-        context.progress(72, "Merging the places")
         begun = time.perf_counter()
-        outcome = merge_items(profile, folder, places, trained, tree, context)
+        parts = merge.balanced_parts(_people_per_neighbourhood(snapshot.pk, tree), PARTS)
+        joblib.dump(parts, folder / "parts")
+        seconds["partitioning"] = round(time.perf_counter() - begun, 3)
+        keys = range(len(parts))
+        context.progress(5, f"Reading {snapshot.row_count:,} people in {len(parts)} parts")
+        if profile.earlier_snapshot_id is not None:
+            link = [f"link:{k}" for k in keys]
+            seconds["stage link"] = _stage(profile.pk, context.run.pk, link, context, 5, 25)
+        second = [*(f"fit:{kind}" for kind in MODELS), *(f"prepare:{k}" for k in keys)]
+        seconds["stage fit, prepare"] = _stage(profile.pk, context.run.pk, second, context, 25, 50)
+        trained = joblib.load(folder / "fit-cost")
+        if trained["model"] is not None:
+            third = ["evaluate", *(f"score:{k}" for k in keys)]
+            context.progress(50, "Scoring everyone in each part")
+            seconds["stage evaluate, score"] = _stage(
+                profile.pk, context.run.pk, third, context, 50, 70
+            )
+            trained = joblib.load(folder / "evaluate")
+        else:
+            trained = {"result": None, "note": trained["note"]}
+        context.progress(72, "Merging the parts")
+        begun = time.perf_counter()
+        outcome = merge_items(profile, folder, len(parts), trained, tree, context)
         seconds["merge"] = round(time.perf_counter() - begun, 3)
         rows, summary, metrics = outcome
         seconds.update(summary.pop("steps"))
+        seconds["parts"] = _part_records(folder)
         context.progress(88, f"Saving {len(rows):,} figures")
         begun = time.perf_counter()
         written = save(rows, metrics, summary, seconds)
@@ -94,6 +152,25 @@ def compute_partitioned(profile: NeedsProfile, context, save) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
     total = round(time.perf_counter() - started, 3)
     return {"written": written, "summary": summary, "seconds": seconds, "total": total}
+
+
+def _people_per_neighbourhood(snapshot_id: int, tree) -> dict[int, int]:
+    """People per neighbourhood of the tree in the snapshot (0 for none)."""
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_QUERY, [snapshot_id])
+        counts = {int(hood): int(n) for hood, n in cursor.fetchall() if hood is not None}
+    return {int(hood): counts.get(int(hood), 0) for hood in tree.neighbourhoods}
+
+
+def _part_records(folder: Path) -> dict[str, dict]:
+    """Each item's seconds and the process that did it ("coordinator" for this one)."""
+    records = {}
+    for path in sorted(folder.glob("*.json")):
+        record = json.loads(path.read_text())
+        if record["pid"] == os.getpid():
+            record["pid"] = "coordinator"
+        records[record["item"]] = {k: v for k, v in record.items() if k != "item"}
+    return records
 
 
 def _stage(profile_id, run_id, items, context, low: int, high: int) -> float:
@@ -149,22 +226,49 @@ def do_item(profile_id: int, run_id: int, item: str) -> bool:
     try:
         if path.exists() or not path.parent.exists():  # done meanwhile, or run over
             return False
+        started, cpu = time.perf_counter(), time.process_time()
         profile = NeedsProfile.objects.select_related(
             "snapshot__icb", "earlier_snapshot", "segmentation_model"
         ).get(pk=profile_id)
-        kind, _, place = item.partition(":")
-        started = time.perf_counter()
-        if kind == "train":
-            value = train_item(profile)
+        folder = path.parent
+        kind, _, key = item.partition(":")
+        parts = joblib.load(folder / "parts")
+        links = [folder / f"link-{k}" for k in range(len(parts))]
+        if kind == "fit":
+            value = fit_item(profile, links, key)
+        elif kind == "evaluate":
+            fitted = [joblib.load(folder / f"fit-{kind}") for kind in MODELS]
+            value = evaluate_item(profile, links, *fitted)
+        elif kind == "link":
+            value = link_item(profile, parts[int(key)])
         elif kind == "prepare":
-            value = prepare_item(profile, int(place))
+            value = prepare_item(profile, parts[int(key)])
         else:
-            trained = joblib.load(_path(profile_id, run_id, "train"))["result"]
-            value = score_item(joblib.load(_path(profile_id, run_id, f"prepare:{place}")), trained)
-        value["seconds"] = round(time.perf_counter() - started, 3)
+            begun = time.perf_counter()
+            cost_model = joblib.load(folder / "fit-cost")["model"]
+            prepared = joblib.load(folder / f"prepare-{key}")
+            loaded = time.perf_counter() - begun
+            value = score_item(prepared, cost_model)
+            value["steps"] = {"load": round(loaded, 3)}
+        steps = value.pop("steps", {})
+        computed = time.perf_counter()
         temporary = path.with_suffix(".partial")
         joblib.dump(value, temporary)
+        ended = time.perf_counter()
+        record = {
+            "item": item,
+            "pid": os.getpid(),
+            "seconds": round(ended - started, 3),
+            "cpu": round(time.process_time() - cpu, 3),
+            "write": round(ended - computed, 3),
+            **steps,
+        }
+        path.with_suffix(".json").write_text(json.dumps(record))
         temporary.replace(path)
+        logger.info(
+            "profile %s part %s: %.2f s in process %s",
+            *(profile_id, item, record["seconds"], os.getpid()),
+        )
         return True
     finally:
         _lock(profile_id, item, "pg_advisory_unlock")
@@ -177,35 +281,145 @@ def _lock(profile_id: int, item: str, function: str) -> bool:
         return bool(cursor.fetchone()[0])
 
 
-def train_item(profile: NeedsProfile) -> dict:
-    """The risk models, trained once (risk_wiring.stratify's training, same seed), or
-    why there are none: {"result": RiskModelResult or None, "note": text}."""
-    if profile.earlier_snapshot is None:
-        return {"result": None, "note": risk_wiring.NO_EARLIER}
-    try:
-        earlier = store.read_people(profile.earlier_snapshot)
-    except ValueError as exc:
-        note = f"The earlier period could not be read, so no risk model was trained: {exc}."
-        return {"result": None, "note": note}
-    later = read_frame(
-        "SELECT pseudo_id, emergency_admissions, cost FROM person_record "
-        "WHERE snapshot_id = %(snapshot_id)s",
-        {"snapshot_id": profile.snapshot_id},
+def link_item(profile: NeedsProfile, neighbourhoods: list[int]) -> dict:
+    """A part's earlier-period people linked to their later-period outcome: the number of
+    earlier people, and for the linked ones in split-hash order their hash, features
+    (LINKED_FEATURES), later outcome (0/1) and later cost."""
+    people = read_frame(
+        LINK_QUERY,
+        {
+            "snapshot_id": profile.earlier_snapshot_id,
+            "neighbourhoods": neighbourhoods,
+            "later_id": profile.snapshot_id,
+        },
     )
+    if people.empty:
+        return {"earlier": 0, "hash": np.empty(0, dtype=np.uint64)}
+    linked = people.pop("linked").to_numpy() == 1
+    admissions = people.pop("later_emergency_admissions").to_numpy()[linked]
+    cost = pd.to_numeric(people.pop("later_cost")).to_numpy(dtype=np.float64)[linked]
+    earlier = len(people)
+    people = store.shrink(store.unpack_flags(people)).loc[linked].reset_index(drop=True)
+    hashes = split_hashes(people["pseudo_id"].to_numpy(dtype=object), risk_wiring.RISK_SEED)
+    order = np.argsort(hashes, kind="stable")
+    features = build_features(people.iloc[order])[LINKED_FEATURES].reset_index(drop=True)
+    return {
+        "earlier": earlier,
+        "hash": hashes[order],
+        "features": features,
+        "outcome": (admissions[order] > 0).astype(np.int8),
+        "cost": cost[order],
+    }
+
+
+def _gather(links: list[Path]) -> dict:
+    """The link parts put together: the Linkage counts' parts, and the held-out and
+    training positions (split_positions) as rows of the parts' concatenation."""
+    parts = [joblib.load(path) for path in links]
+    earlier = sum(part["earlier"] for part in parts)
+    parts = [part for part in parts if len(part["hash"])]
+    linked = sum(len(part["hash"]) for part in parts)
+    gathered = {"earlier": earlier, "linked": linked, "parts": parts}
+    if earlier == 0 or linked == 0:
+        return gathered
+    order = np.argsort(np.concatenate([part["hash"] for part in parts]), kind="stable")
+    held, train = split_positions(linked)
+    return gathered | {
+        "held": order[held],
+        "train": order[train],
+        "outcome": np.concatenate([part["outcome"] for part in parts]),
+        "cost": np.concatenate([part["cost"] for part in parts]),
+    }
+
+
+def fit_item(profile: NeedsProfile, links: list[Path], kind: str) -> dict:
+    """One of the risk models ("emergency" or "cost", see MODELS), fitted once on the
+    link parts (the same people, split and seed as risk_wiring.stratify's training), or
+    why there is none: {"model": fitted model or None, "note": text}."""
+    if profile.earlier_snapshot is None:
+        return {"model": None, "note": risk_wiring.NO_EARLIER}
+    began = time.perf_counter()
+    gathered = _gather(links)
+    steps = {"gather": round(time.perf_counter() - began, 3)}
+    if gathered["earlier"] == 0:
+        reason = f"snapshot {profile.earlier_snapshot_id} has no person rows to profile"
+        note = f"The earlier period could not be read, so no risk model was trained: {reason}."
+        return {"model": None, "note": note}
     try:
-        result = train_risk_models(earlier, later, seed=risk_wiring.RISK_SEED)
+        check_linked(gathered["linked"])
+        check_later_cost(gathered["cost"])
+        outcome = gathered["outcome"]
+        check_split(outcome[gathered["held"]], outcome[gathered["train"]])
+        features, outcome, cost = _take(gathered, gathered["train"])
+        target = outcome if kind == "emergency" else cost
+        started = time.perf_counter()
+        model = fit_model(kind, features, target, risk_wiring.RISK_SEED)
+        fitted = time.perf_counter() - started
     except ValueError as exc:
-        return {"result": None, "note": f"The risk model could not be trained: {exc}."}
+        return {"model": None, "note": f"The risk model could not be trained: {exc}."}
+    steps["fit"] = round(fitted, 3)
+    return {
+        "model": model,
+        "note": "",
+        "fit_seconds": fitted,
+        "used": len(features),
+        "steps": steps,
+    }
+
+
+def evaluate_item(profile: NeedsProfile, links: list[Path], emergency: dict, cost: dict) -> dict:
+    """The two fitted models judged on the held-out people, as train_risk_models does:
+    {"result": RiskModelResult, "note": ""}."""
+    gathered = _gather(links)
+    later = _count_people(profile.snapshot_id)
+    linkage = Linkage(
+        earlier_people=gathered["earlier"],
+        later_people=later,
+        linked=gathered["linked"],
+        earlier_only=gathered["earlier"] - gathered["linked"],
+        later_only=later - gathered["linked"],
+    )
+    result = evaluate_risk_models(
+        emergency["model"],
+        cost["model"],
+        _take(gathered, gathered["held"]),
+        linkage,
+        seed=risk_wiring.RISK_SEED,
+        test_fraction=TEST_FRACTION,
+        training_people_used=cost["used"],
+        fit_seconds=emergency["fit_seconds"] + cost["fit_seconds"],
+    )
     return {"result": result, "note": ""}
 
 
-def prepare_item(profile: NeedsProfile, place: int) -> dict:
-    """One place's people, segmented, and its cube: {"people", "cells", "neighbourhood"}."""
+def _take(gathered: dict, rows: np.ndarray):
+    """(features, outcome, cost) of the link parts' concatenated `rows`, in that order."""
+    parts, outcome, cost = gathered["parts"], gathered["outcome"], gathered["cost"]
+    offsets = np.cumsum([0, *(len(part["hash"]) for part in parts)])
+    owner = np.searchsorted(offsets, rows, side="right") - 1
+    pieces, where = [], []
+    for k, part in enumerate(parts):
+        mine = np.flatnonzero(owner == k)
+        pieces.append(part["features"].iloc[rows[mine] - offsets[k]])
+        where.append(mine)
+    features = pd.concat(pieces, ignore_index=True)
+    features = features.iloc[np.argsort(np.concatenate(where))].reset_index(drop=True)
+    return features, outcome[rows], cost[rows]
+
+
+def _count_people(snapshot_id: int) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM person_record WHERE snapshot_id = %s", [snapshot_id])
+        return int(cursor.fetchone()[0])
+
+
+def prepare_item(profile: NeedsProfile, neighbourhoods: list[int]) -> dict:
+    """A part's people, segmented, and its cube: {"people", "cells", "neighbourhood"}."""
     from needs_assessment.profile.handlers import segment_people
 
     tree = store.area_tree(profile.snapshot.icb)
-    hoods = tree.neighbourhoods[tree.places == place].tolist()
-    people = read_frame(PLACE_QUERY, {"snapshot_id": profile.snapshot_id, "neighbourhoods": hoods})
+    query = {"snapshot_id": profile.snapshot_id, "neighbourhoods": neighbourhoods}
+    people = read_frame(PART_QUERY, query)
     if people.empty:
         return {"people": None, "cells": None, "neighbourhood": None}
     people = store.shrink(store.unpack_flags(people))
@@ -219,22 +433,22 @@ def prepare_item(profile: NeedsProfile, place: int) -> dict:
     }
 
 
-def score_item(prepared: dict, trained) -> dict:
-    """A place's predicted cost per person, with what the segment × tier cells need."""
+def score_item(prepared: dict, cost_model) -> dict:
+    """A part's predicted cost per person, with what the segment × tier cells need."""
     people = prepared["people"]
     if people is None:
         return {"scored": None}
-    scores = score(trained, people)
+    predicted = predict_cost(cost_model, people)  # tiers rank predicted cost only
     scored = people.assign(neighbourhood=prepared["neighbourhood"])[SCORED_COLUMNS]
-    return {"scored": scored.assign(predicted_cost=scores["predicted_cost"].to_numpy())}
+    return {"scored": scored.assign(predicted_cost=predicted)}
 
 
 # ------------------------------------------------------------------------------ merging
 
 
-def merge_items(profile, folder: Path, places: list[int], trained: dict, tree, context):
+def merge_items(profile, folder: Path, parts: int, trained: dict, tree, context):
     """Aggregate rows, summary parts and risk metrics from the items' files."""
-    prepared = [joblib.load(folder / f"prepare-{p}") for p in places]
+    prepared = [joblib.load(folder / f"prepare-{k}") for k in range(parts)]
     prepared = [part for part in prepared if part["people"] is not None]
     if not prepared:
         raise ValueError(f"snapshot {profile.snapshot_id} has no person rows to profile")
@@ -246,7 +460,7 @@ def merge_items(profile, folder: Path, places: list[int], trained: dict, tree, c
         people = pd.concat([_keep(part) for part in prepared], ignore_index=True)
         tiers, metrics = None, {"available": False, "reason": trained["note"]}
     else:
-        scored = [joblib.load(folder / f"score-{p}")["scored"] for p in places]
+        scored = [joblib.load(folder / f"score-{k}")["scored"] for k in range(parts)]
         people = pd.concat([s for s in scored if s is not None], ignore_index=True)
         tier_codes = merge.assign_tiers(
             people["predicted_cost"].to_numpy(dtype=np.float64),

@@ -1,8 +1,10 @@
 """A needs profile computed in partitions by place (profile.partitioned) gives the same
 figures as the single-task path, on a few thousand people from the demo generator."""
 
+import json
 from unittest import mock
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,6 +34,16 @@ def test_assign_tiers_matches_assign_risk_tiers_with_many_ties():
     codes = merge.assign_tiers(values, ids)
     assert (merge.tier_names(codes) == expected["tier"].to_numpy()).all()
     assert np.bincount(codes).tolist() == [25, 225, 750, 4000]
+
+
+def test_balanced_parts_have_about_the_same_people():
+    people = {10: 500, 11: 400, 12: 300, 13: 300, 14: 200, 15: 100, 16: 100}
+    parts = merge.balanced_parts(people, 3)
+    assert sorted(h for part in parts for h in part) == sorted(people)
+    sizes = sorted(sum(people[h] for h in part) for part in parts)
+    assert sizes == [600, 600, 700]
+    assert merge.balanced_parts(people, 3) == parts  # the same counts, the same parts
+    assert merge.balanced_parts({1: 5, 2: 0}, 6) == [[1], [2]]  # no more parts than areas
 
 
 def test_merged_cubes_of_places_equal_the_whole_cube():
@@ -83,11 +95,18 @@ def _rows(profile) -> pd.DataFrame:
 def test_partitioned_profile_equals_single_task_profile(demo, settings):
     single, _ = _profile(demo, partitioned_run=False)
     split, sent = _profile(demo, partitioned_run=True)
-    places = single.summary["places"]
-    assert places > 1
-    # A group of tasks: the training and one per place, then one score per place.
+    assert single.summary["places"] > 1
+    # Groups of tasks: a link per part, then the two models' fits and a prepare per part,
+    # then the evaluation and a score per part; each part's seconds and process are kept.
     items = [call.args[2] for call in sent.call_args_list]
-    assert items.count("train") == 1 and len(items) == 1 + 2 * places
+    parts = len([item for item in items if item.startswith("link:")])
+    assert parts == min(partitioned.PARTS, single.summary["neighbourhoods"]) and parts > 1
+    assert items.count("fit:emergency") == items.count("fit:cost") == items.count("evaluate") == 1
+    assert len(items) == 3 + 3 * parts
+    records = split.summary["seconds"]["parts"]
+    assert set(records) == set(items)
+    assert all(r["pid"] == "coordinator" and r["seconds"] >= 0 for r in records.values())
+    assert all(0 <= r["write"] <= r["seconds"] and r["cpu"] > 0 for r in records.values())
     assert split.run.parameters.get("partitioned") is True
     assert single.run.parameters.get("partitioned") is None
 
@@ -123,8 +142,13 @@ def test_an_item_done_already_is_not_done_twice(demo, settings):
         profile = start_needs_profile(snapshot=demo, by=analyst, partitioned=True)
     folder = partitioned.work_folder(profile.pk, profile.run_id)
     # A task of a run that is over (no folder) does nothing.
-    assert partitioned.do_item(profile.pk, profile.run_id, "train") is False
+    assert partitioned.do_item(profile.pk, profile.run_id, "link:0") is False
     folder.mkdir(parents=True)
-    assert partitioned.do_item(profile.pk, profile.run_id, "train") is True
-    assert (folder / "train").exists()
-    assert partitioned.do_item(profile.pk, profile.run_id, "train") is False
+    hoods = list(Area.objects.filter(icb=demo.icb, level="neighbourhood").values_list("pk"))
+    joblib.dump([[pk for (pk,) in hoods]], folder / "parts")
+    assert partitioned.do_item(profile.pk, profile.run_id, "link:0") is True
+    linked = joblib.load(folder / "link-0")
+    assert linked["earlier"] == PEOPLE and 0 < len(linked["hash"]) <= PEOPLE
+    assert (np.diff(linked["hash"].astype(np.float64)) >= 0).all()  # in split-hash order
+    assert json.loads((folder / "link-0.json").read_text())["item"] == "link:0"
+    assert partitioned.do_item(profile.pk, profile.run_id, "link:0") is False
