@@ -252,6 +252,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "variations": contract.variations.select_related("created_by"),
         "statements": contract.payment_statements.all(),
         "history": queries.contract_history(contract) if access.is_icb_staff(user) else [],
+        "show_history": access.is_icb_staff(user),
         "can_manage": can_manage,
         "indicators": access.visible_to(user, Indicator).order_by("name") if can_manage else [],
         "outcomes": access.visible_to(user, Outcome).select_related("indicator")[:200]

@@ -104,3 +104,12 @@ def test_contract_page_sets_values_by_year(universe, contract, client_for):
     assert ContractYearValue.objects.get(contract=contract, year=years[0]).value == 1000.25
     label = f"{years[0]}/{str(years[0] + 1)[-2:]}"
     assert label in client.get(url).content.decode()
+
+
+def test_staff_pages_link_to_the_change_history(universe, contract, client_for):
+    url = f"/resource-allocation/finance/contracts/{contract.pk}/"
+    history = f"/history/contract/{contract.pk}/"
+    assert history in client_for(universe.commissioner).get(url).content.decode()
+    assert client_for(universe.commissioner).get(history).status_code == 200
+    provider_page = client_for(universe.provider_a_rep).get(url).content.decode()
+    assert history not in provider_page
