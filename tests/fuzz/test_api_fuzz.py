@@ -19,6 +19,7 @@ Bounded: MAX_EXAMPLES derandomized examples per operation, no deadline, no shrin
 the whole run takes a few minutes at most on a 2-core machine.
 """
 
+import copy
 import json
 from types import SimpleNamespace
 
@@ -79,9 +80,21 @@ def flatmap_path_parameters(context, path_parameters):
     )
 
 
-schema = schemathesis.openapi.from_dict(_schema_document())
+def _without_excluded(document: dict) -> dict:
+    """The schema document without the EXCLUDED operations, so they are never generated
+    (rather than generated and skipped)."""
+    document = copy.deepcopy(document)
+    for method, path in EXCLUDED:
+        document["paths"].get(path, {}).pop(method.lower(), None)
+    return document
+
+
+DOCUMENT = _schema_document()
+schema = schemathesis.openapi.from_dict(DOCUMENT)  # the whole schema, as served
 schema.app = application
-schema.hook(flatmap_path_parameters)
+fuzzed = schemathesis.openapi.from_dict(_without_excluded(DOCUMENT))
+fuzzed.app = application
+fuzzed.hook(flatmap_path_parameters)
 
 
 def _seed_world() -> SimpleNamespace:
@@ -157,7 +170,7 @@ def test_schema_served_is_the_schema_fuzzed(fuzz_db):
     assert set(served_paths) == set(schema.raw_schema["paths"])
 
 
-@schema.parametrize()
+@fuzzed.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
@@ -167,8 +180,6 @@ def test_schema_served_is_the_schema_fuzzed(fuzz_db):
     suppress_health_check=list(HealthCheck),
 )
 def test_api_operation(fuzz_db, case):
-    if (case.method.upper(), case.operation.path) in EXCLUDED:
-        pytest.skip("excluded from fuzzing; see EXCLUDED")
     checks = [not_a_server_error]
     if (case.method.upper(), case.operation.path) not in KNOWN_SCHEMA_MISMATCHES:
         checks.append(response_schema_conformance)
