@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from commissioning import access
 from commissioning.portal import Section, portal_section
-from payor.models import CommitteeMember, DecisionItem, PaymentStatement
+from payor.models import DecisionItem, PaymentStatement
 from payor.scenarios import queries as scenario_queries
 from payor.scenarios.pages import percent, whole
+from payor.selection import queries as selection_queries
 
 
 @portal_section(20)
@@ -49,10 +50,7 @@ def scenario_lines(user) -> Section | None:
 @portal_section(40)
 def items_to_vote(user) -> Section | None:
     """Undecided items of the provider's committees, and whether the user's seat voted."""
-    seats = CommitteeMember.objects.filter(user=user) | CommitteeMember.objects.filter(
-        user__isnull=True, organisation_id=user.organisation_id
-    )
-    seat_ids = set(seats.values_list("pk", flat=True))
+    seat_ids = set(selection_queries.own_seats(user).values_list("pk", flat=True))
     if not seat_ids:
         return None
     items = (

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from commissioning import financial_years
+
 
 class CycleStatus(models.TextChoices):
     PLANNED = "planned", "Planned"
@@ -38,7 +40,7 @@ class CommissioningCycle(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.financial_year}/{str(self.financial_year + 1)[-2:]}"
+        return financial_years.label(self.financial_year)
 
 
 class FindingStage(models.TextChoices):

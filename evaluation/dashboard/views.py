@@ -7,18 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from commissioning import financial_years
 from commissioning.access import is_administrator, is_icb_staff, visible_to
 from evaluation.dashboard import queries
 from evaluation.tracking.queries import strategy_for_tracking
-from evaluation.tracking.views import STATUS_TAGS, icon_tags
+from evaluation.tracking.views import for_display
 from strategy.models import Strategy
 
 BREADCRUMBS = [("Home", "home"), ("Evaluation", "evaluation:landing")]
-
-
-def financial_year(today) -> int:
-    """The financial year a date falls in: 2026 for 1 April 2026 to 31 March 2027."""
-    return today.year if today.month >= 4 else today.year - 1
 
 
 def _strategies(user):
@@ -57,15 +53,16 @@ def dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     answers = queries.answer(request.user, strategy)
     for item in answers:
         for track in item.outcomes:
-            track.tags = icon_tags(track)
-            track.status_css = STATUS_TAGS[track.status]
-    money = queries.money_shift(request.user, strategy, financial_year(timezone.localdate()))
+            for_display(track)
+    money = queries.money_shift(
+        request.user, strategy, financial_years.financial_year(timezone.localdate())
+    )
     context = {
         "money_rows": _money_rows(money),
         "strategy": strategy,
         "strategies": strategies,
         "answers": answers,
-        "money": queries.money_shift(request.user, strategy, financial_year(timezone.localdate())),
+        "money": money,
         "breadcrumbs": BREADCRUMBS,
     }
     return render(request, "evaluation/dashboard.html", context)

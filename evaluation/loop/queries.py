@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.urls import reverse
 
-from commissioning import access
+from commissioning import access, financial_years
 from commissioning.models import (
     CommissioningCycle,
     Contract,
@@ -169,7 +169,7 @@ def closure_preview(user, cycle: CommissioningCycle) -> dict:
         "cycle": cycle,
         "next_label": following.label
         if following
-        else f"{cycle.financial_year + 1}/{str(cycle.financial_year + 2)[-2:]}",
+        else financial_years.label(cycle.financial_year + 1),
         "next_exists": following is not None,
         "approved": [f for f in findings if f.status == FindingStatus.APPROVED],
         "drafts": [f for f in findings if f.status == FindingStatus.DRAFT],

@@ -28,6 +28,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from commissioning import financial_years
 from evaluation.periods import length_class, same_length  # noqa: F401 - used here and by queries
 from payor.payment_models.statement import plain
 
@@ -121,8 +122,7 @@ def financial_year(label: str) -> tuple[date, date]:
 
 def year_label(day: date) -> str:
     """The financial year containing `day`: 2026-03-31 -> '2025/26'."""
-    year = day.year if day.month >= 4 else day.year - 1
-    return f"{year}/{(year + 1) % 100:02d}"
+    return financial_years.label(financial_years.financial_year(day))
 
 
 def period_value(points: Sequence[Point], start: date, end: date, how: str) -> tuple:

@@ -29,6 +29,13 @@ STATUS_TAGS = {
 }
 
 
+def for_display(track):
+    """The track with its status tag colour and SPC icon tags, for templates."""
+    track.tags = icon_tags(track)
+    track.status_css = STATUS_TAGS[track.status]
+    return track
+
+
 def icon_tags(track) -> dict:
     """Tag text and colour of a track's SPC icons (None where there is none)."""
     variation = assurance = None
@@ -98,8 +105,7 @@ def strategy_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
     priorities = queries.track_strategy(request.user, strategy)
     for priority in priorities:
         for track in priority.outcomes:
-            track.tags = icon_tags(track)
-            track.status_css = STATUS_TAGS[track.status]
+            for_display(track)
     context = {
         "strategy": strategy,
         "priorities": priorities,
@@ -111,9 +117,7 @@ def strategy_outcomes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def outcome_chart(request: HttpRequest, pk: int) -> HttpResponse:
     outcome = queries.outcome_for_tracking(request.user, pk)
-    track = queries.track_outcome(request.user, outcome)
-    track.tags = icon_tags(track)
-    track.status_css = STATUS_TAGS[track.status]
+    track = for_display(queries.track_outcome(request.user, outcome))
     starts = queries.outcome_intervention_starts(request.user, outcome)
     strategy = outcome.priority.strategy
     unit = (outcome.baseline_source or {}).get("unit") or outcome.indicator.unit

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from commissioning import financial_years
+
 PENNY = Decimal("0.01")
 
 
@@ -65,7 +67,7 @@ class PlanYear:
 
 def year_label(year: int) -> str:
     """2026 -> '2026/27'."""
-    return f"{year}/{(year + 1) % 100:02d}"
+    return financial_years.label(year)
 
 
 def plan_years(

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from commissioning.access import visible_to
-from payor.models import Committee, CommitteeVote, DecisionItem, InterestDeclaration, PsrDecision
+from payor.models import (
+    Committee,
+    CommitteeMember,
+    CommitteeVote,
+    DecisionItem,
+    InterestDeclaration,
+    PsrDecision,
+)
 
 
 def psr_decisions(user) -> QuerySet:
     """The PSR decisions `user` may see, newest first, with provider and ICB."""
     return visible_to(user, PsrDecision).select_related("provider", "icb", "contract")
+
+
+def own_seats(user) -> QuerySet:
+    """The committee seats `user` sits in: named to them, or their organisation's seat
+    with no one named."""
+    return CommitteeMember.objects.filter(
+        Q(user=user) | Q(user__isnull=True, organisation_id=user.organisation_id)
+    )
 
 
 def committees(user) -> QuerySet:

@@ -53,11 +53,7 @@ KEYWORD = {CommitteeMember: "member", CommitteeMeeting: "meeting", DecisionItem:
 
 
 def _committee_of(obj):
-    if isinstance(obj, CommitteeMember):
-        return obj.committee
-    if isinstance(obj, CommitteeMeeting):
-        return obj.committee
-    return obj.meeting.committee
+    return obj.meeting.committee if isinstance(obj, DecisionItem) else obj.committee
 
 
 def _initial(obj) -> dict:

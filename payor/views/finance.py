@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from commissioning import access
+from commissioning import access, financial_years
 from commissioning.models import Contract, Indicator
 from evaluation.loop import queries as loop_queries
 from payor.finance import actions, queries
@@ -203,9 +203,7 @@ def _contract_post(request, contract) -> list[str]:
 
 def _contract_years(contract) -> list[int]:
     """The financial years a contract runs in (2026 for 2026/27), at most ten."""
-    first = contract.start_date.year - (contract.start_date.month < 4)
-    last = contract.end_date.year - (contract.end_date.month < 4)
-    return list(range(first, min(last, first + 9) + 1))
+    return financial_years.years_spanned(contract.start_date, contract.end_date)[:10]
 
 
 def _int(value) -> int | None:
@@ -217,7 +215,7 @@ def _year_inputs(contract, posted) -> list[dict]:
     return [
         {
             "year": year,
-            "label": f"{year}/{str(year + 1)[-2:]}",
+            "label": financial_years.label(year),
             "value": posted.get(f"value_{year}", saved.get(year, "")),
         }
         for year in _contract_years(contract)

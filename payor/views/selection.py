@@ -182,11 +182,7 @@ def committee_detail(request: HttpRequest, pk: int, forms_for: dict | None = Non
     user = request.user
     committee = access.get_visible_or_404(user, Committee, pk=pk)
     seats = CommitteeMember.objects.filter(committee=committee)
-    mine = [
-        s.pk
-        for s in seats
-        if s.user_id == user.pk or (s.user_id is None and s.organisation_id == user.organisation_id)
-    ]
+    mine = list(queries.own_seats(user).filter(committee=committee).values_list("pk", flat=True))
     failed = forms_for or {}
     rows = queries.committee_items(user, committee)
     for row in rows:

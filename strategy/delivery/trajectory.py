@@ -33,6 +33,8 @@ import math
 
 import pandas as pd
 
+from commissioning import financial_years
+
 LINEAR = "linear"
 FRONT_LOADED = "front_loaded"
 BACK_LOADED = "back_loaded"
@@ -96,4 +98,4 @@ def financial_year_label(year: int | None) -> str:
     """2026 → "2026/27"; None → ""."""
     if year is None:
         return ""
-    return f"{year}/{str(year + 1)[-2:]}"
+    return financial_years.label(year)
