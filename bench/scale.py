@@ -183,19 +183,29 @@ def report_lines(figures: dict) -> list[str]:
 
 
 def part_lines(parts: dict) -> list[str]:
-    """Each part's seconds (of which writing its file, loading...) and the process that did it, the
-    processes named p1, p2... in order of appearance ("coord" is the run's own)."""
+    """Each process's items in the order it did them: item, start-end seconds from the
+    start of the items, and what the item's record adds (CPU seconds of the process; of
+    the wall clock, writing its file, loading...). Processes are named p1, p2... in order
+    of appearance ("coord" is the run's own)."""
     names: dict = {}
-    cells = []
-    for item, record in parts.items():
+    by_process: dict[str, list[str]] = {}
+    ordered = sorted(parts.items(), key=lambda pair: pair[1].get("start", 0.0))
+    for item, record in ordered:
         pid = record["pid"]
         name = "coord" if pid == "coordinator" else names.setdefault(pid, f"p{len(names) + 1}")
-        inner = ", ".join(f"{k} {v:.1f}" for k, v in record.items() if k not in ("pid", "seconds"))
-        cells.append(f"{item} {record['seconds']:.1f} ({inner}) {name}")
-    lines = [f"    parts: {', '.join(cells[i : i + 6])}" for i in range(0, len(cells), 6)]
+        start = record.get("start", 0.0)
+        inner = ", ".join(
+            f"{k} {v:.1f}" for k, v in record.items() if k not in ("pid", "seconds", "start")
+        )
+        cell = f"{item} {start:.1f}-{start + record['seconds']:.1f} ({inner})"
+        by_process.setdefault(name, []).append(cell)
+    lines = []
+    for name, cells in sorted(by_process.items()):
+        for i in range(0, len(cells), 5):
+            lines.append(f"    {name if i == 0 else '':>5}: {', '.join(cells[i : i + 5])}")
     wall = sum(record["seconds"] for record in parts.values())
     cpu = sum(record.get("cpu", 0.0) for record in parts.values())
-    lines.append(f"    parts in all: {wall:.1f} s wall clock, {cpu:.1f} s CPU of their processes")
+    lines.append(f"    items in all: {wall:.1f} s wall clock, {cpu:.1f} s CPU of their processes")
     return lines
 
 

@@ -7,8 +7,9 @@ neighbourhoods (`balanced_parts`) and a neighbourhood's cells belong to one part
 only, so the cells never overlap: the ICB's cube is the partitions' cubes put together,
 and every rate, interval, DSR and ratio is then computed once from the merged counts,
 exactly as profile.analysis does from the whole population. Risk tiers are ranks over
-everyone, so they are assigned here from every partition's scores (`assign_tiers`,
-the same ranks as analysis.assign_risk_tiers).
+everyone: `tier_cuts` finds where each cut falls from every partition's scores, and
+`tier_codes` then puts each partition's people in their tiers (the same tiers as
+analysis.assign_risk_tiers gives).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from needs_assessment.profile.rows import combine
 from needs_assessment.profile.segments import segment_rows, tier_rows
 
 CUBE_KEYS = ["neighbourhood", "age_band", "sex", "imd_decile", "ethnicity", "ltc_group"]
+GROUP_KEYS = ["neighbourhood", "segment", "tier"]
 
 
 def balanced_parts(people: dict[int, int], parts: int) -> list[list[int]]:
@@ -56,31 +58,68 @@ def merge_cubes(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return cells.sort_values(CUBE_KEYS, kind="stable").reset_index(drop=True)
 
 
-def assign_tiers(
-    values: np.ndarray, pseudo_ids: np.ndarray, cuts: tuple[float, ...] = DEFAULT_CUTS
-) -> np.ndarray:
-    """Each person's tier code (0 = highest) by rank of `values`, ties broken by pseudo id
-    ascending: the tiers analysis.assign_risk_tiers gives, without sorting everyone.
+def merge_groups(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The partitions' segment cells (segments.segment_cells) as one table, in its row
+    order (sorted by neighbourhood, segment, tier); like cubes, they never overlap."""
+    cells = pd.concat(parts, ignore_index=True)
+    return cells.sort_values(GROUP_KEYS, kind="stable").reset_index(drop=True)
 
-    Only people whose value reaches the value at the last cut's rank can be above it, so
-    only they are sorted (about a fifth of the people with the default cuts); everyone
-    else is in the last tier. In: predicted values (float) and pseudo ids, aligned. Out:
-    int8 codes into tier_labels(cuts)."""
-    n = len(values)
-    bounds = [math.floor(round(n * c, 9) + 0.5) for c in cuts]
-    codes = np.full(n, len(cuts), dtype=np.int8)
-    last = bounds[-1]
-    if n == 0 or last == 0:
-        return codes
-    threshold = np.partition(values, n - last)[n - last]  # the last-th largest value
-    candidates = np.flatnonzero(values >= threshold)
-    ranked = pd.DataFrame({"value": values[candidates], "pseudo_id": pseudo_ids[candidates]})
-    order = ranked.sort_values(
-        ["value", "pseudo_id"], ascending=[False, True], kind="stable"
-    ).index.to_numpy()
-    rank = np.empty(len(candidates), dtype=np.int64)
-    rank[order] = np.arange(1, len(candidates) + 1)
-    codes[candidates] = np.searchsorted(np.asarray(bounds), rank - 1, side="right")
+
+def tier_bounds(n: int, cuts: tuple[float, ...] = DEFAULT_CUTS) -> list[int]:
+    """How many people are above each cut: the top round(n × cut) by rank, as
+    analysis.assign_risk_tiers counts them."""
+    return [math.floor(round(n * c, 9) + 0.5) for c in cuts]
+
+
+def tier_cuts(
+    values: list[np.ndarray], pseudo_ids: list[np.ndarray], cuts: tuple[float, ...] = DEFAULT_CUTS
+) -> list[tuple[float, str] | None]:
+    """Where each cut falls in everyone's ranking: the last person inside the cut's top
+    ranks, as (value, pseudo id), or None when nobody is inside.
+
+    People are ranked by value, highest first, ties broken by pseudo id ascending (as
+    analysis.assign_risk_tiers ranks them). In: each part's values (finite floats) and
+    pseudo ids, aligned. Only the values are looked at whole (a partial sort for each
+    cut's value); pseudo ids are read only where a value equals a cut's value, so the
+    ids may be memory-mapped files. Use with tier_codes, part by part."""
+    everyone = np.concatenate(values) if values else np.empty(0)
+    n = len(everyone)
+    bounds = tier_bounds(n, cuts)
+    positions = sorted({n - b for b in bounds if b > 0})
+    ranked = np.partition(everyone, positions) if positions else everyone
+    found: list[tuple[float, str] | None] = []
+    for b in bounds:
+        if b == 0:
+            found.append(None)
+            continue
+        value = ranked[n - b]  # the b-th largest value
+        above = int(np.count_nonzero(everyone > value))
+        tied = [
+            np.asarray(ids[np.flatnonzero(v == value)])
+            for v, ids in zip(values, pseudo_ids, strict=True)
+        ]
+        tied = np.sort(np.concatenate(tied).astype(str))
+        found.append((float(value), str(tied[b - above - 1])))
+    return found
+
+
+def tier_codes(
+    values: np.ndarray, pseudo_ids: np.ndarray, cuts: list[tuple[float, str] | None]
+) -> np.ndarray:
+    """Each person's tier code (0 = highest) from tier_cuts: the number of cuts the
+    person is not inside. In: one part's values and pseudo ids, aligned. Out: int8 codes
+    into tier_labels."""
+    codes = np.zeros(len(values), dtype=np.int8)
+    for cut in cuts:
+        if cut is None:
+            codes += 1
+            continue
+        value, last = cut
+        inside = values > value
+        tied = np.flatnonzero(values == value)
+        if len(tied):
+            inside[tied] = np.asarray(pseudo_ids[tied]).astype(str) <= last
+        codes += ~inside
     return codes
 
 

@@ -2,12 +2,15 @@
 figures as the single-task path, on a few thousand people from the demo generator."""
 
 import json
+import time
 from unittest import mock
 
 import joblib
 import numpy as np
 import pandas as pd
+import psycopg
 import pytest
+from django.db import connection
 
 from commissioning.demo import DEMO_ICB_CODE
 from commissioning.demo.generator import build_demo, write_demo
@@ -26,14 +29,30 @@ KEYS = ["area_id", "measure", "breakdown", "category"]
 FIGURES = ["numerator", "denominator", "value", "lower95", "upper95", "lower998", "upper998"]
 
 
-def test_assign_tiers_matches_assign_risk_tiers_with_many_ties():
+@pytest.mark.parametrize("parts", [1, 3, 7])
+def test_tier_cuts_give_assign_risk_tiers_tiers_part_by_part(parts):
     rng = np.random.default_rng(3)
     values = rng.integers(0, 40, size=5000).astype(float)  # heavy ties: pseudo id decides
     ids = np.array([f"P{i:06d}" for i in rng.permutation(5000)], dtype=object)
     expected = assign_risk_tiers(pd.DataFrame({"pseudo_id": ids, "predicted_cost": values}))
-    codes = merge.assign_tiers(values, ids)
+    # Parts of unequal sizes, each with its own values and ids (stored as text arrays).
+    edges = np.sort(rng.choice(np.arange(1, 5000), size=parts - 1, replace=False))
+    pieces = np.split(np.arange(5000), edges)
+    part_values = [values[piece] for piece in pieces]
+    part_ids = [ids[piece].astype(str) for piece in pieces]
+    cuts = merge.tier_cuts(part_values, part_ids)
+    codes = np.concatenate(
+        [merge.tier_codes(v, i, cuts) for v, i in zip(part_values, part_ids, strict=True)]
+    )
     assert (merge.tier_names(codes) == expected["tier"].to_numpy()).all()
     assert np.bincount(codes).tolist() == [25, 225, 750, 4000]
+
+
+def test_tier_cuts_when_a_cut_holds_nobody():
+    values, ids = [np.array([5.0, 1.0, 3.0])], [np.array(["b", "a", "c"])]
+    cuts = merge.tier_cuts(values, ids, (0.05, 0.5))  # 3 × 5% rounds to 0 people
+    assert cuts == [None, (3.0, "c")]
+    assert merge.tier_codes(values[0], ids[0], cuts).tolist() == [1, 2, 1]
 
 
 def test_balanced_parts_have_about_the_same_people():
@@ -96,16 +115,19 @@ def test_partitioned_profile_equals_single_task_profile(demo, settings):
     single, _ = _profile(demo, partitioned_run=False)
     split, sent = _profile(demo, partitioned_run=True)
     assert single.summary["places"] > 1
-    # Groups of tasks: a link per part, then the two models' fits and a prepare per part,
-    # then the evaluation and a score per part; each part's seconds and process are kept.
-    items = [call.args[2] for call in sent.call_args_list]
-    parts = len([item for item in items if item.startswith("link:")])
+    # A group of helper tasks, one per part; the items of the plan, each done once with
+    # its start, seconds and process kept.
+    parts = len(sent.call_args_list)
     assert parts == min(partitioned.PARTS, single.summary["neighbourhoods"]) and parts > 1
-    assert items.count("fit:emergency") == items.count("fit:cost") == items.count("evaluate") == 1
-    assert len(items) == 3 + 3 * parts
+    assert {call.args[:2] for call in sent.call_args_list} == {(split.pk, split.run_id)}
+    items = list(partitioned.item_plan(parts, earlier=True))
+    assert len(items) == 4 + 4 * parts
+    assert items.index("link:0") < items.index("fit:cost") < items.index("score:0")
+    assert items.index("score:0") < items.index("cuts") < items.index("cells:0")
     records = split.summary["seconds"]["parts"]
     assert set(records) == set(items)
     assert all(r["pid"] == "coordinator" and r["seconds"] >= 0 for r in records.values())
+    assert all(0 <= r["start"] <= split.summary["seconds"]["items"] for r in records.values())
     assert all(0 <= r["write"] <= r["seconds"] and r["cpu"] > 0 for r in records.values())
     assert split.run.parameters.get("partitioned") is True
     assert single.run.parameters.get("partitioned") is None
@@ -145,10 +167,42 @@ def test_an_item_done_already_is_not_done_twice(demo, settings):
     assert partitioned.do_item(profile.pk, profile.run_id, "link:0") is False
     folder.mkdir(parents=True)
     hoods = list(Area.objects.filter(icb=demo.icb, level="neighbourhood").values_list("pk"))
-    joblib.dump([[pk for (pk,) in hoods]], folder / "parts")
+    plan = {"parts": [[pk for (pk,) in hoods]], "plan": partitioned.item_plan(1, earlier=True)}
+    joblib.dump(plan | {"started": time.time()}, folder / "plan")
     assert partitioned.do_item(profile.pk, profile.run_id, "link:0") is True
     linked = joblib.load(folder / "link-0")
     assert linked["earlier"] == PEOPLE and 0 < len(linked["hash"]) <= PEOPLE
     assert (np.diff(linked["hash"].astype(np.float64)) >= 0).all()  # in split-hash order
     assert json.loads((folder / "link-0.json").read_text())["item"] == "link:0"
     assert partitioned.do_item(profile.pk, profile.run_id, "link:0") is False
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
+def test_a_helper_leaves_items_claimed_by_others_and_stops_when_the_run_is_over(demo):
+    analyst = User.objects.get(username="analyst")
+    with mock.patch("commissioning.runs._send"):
+        profile = start_needs_profile(snapshot=demo, by=analyst, partitioned=True)
+    # A helper of a run that is over (no folder) returns at once.
+    partitioned.work_through(profile.pk, profile.run_id)
+    folder = partitioned.work_folder(profile.pk, profile.run_id)
+    folder.mkdir(parents=True)
+    hoods = list(Area.objects.filter(icb=demo.icb, level="neighbourhood").values_list("pk"))
+    plan = {"parts": [[pk for (pk,) in hoods]], "plan": {"link:0": [], "prepare:0": []}}
+    joblib.dump(plan | {"started": time.time()}, folder / "plan")
+    # Another session holds link:0: the helper does prepare:0, the only item free, and
+    # returns without waiting for link:0.
+    params = {**connection.get_connection_params(), "autocommit": True}
+    params.pop("cursor_factory", None)
+    other = psycopg.connect(**params)
+    key = partitioned._lock_key(profile.pk, "link:0")
+    other.execute("SELECT pg_advisory_lock(%s, %s)", [partitioned._LOCK_NAMESPACE, key])
+    try:
+        partitioned.work_through(profile.pk, profile.run_id)
+    finally:
+        other.close()
+    assert (folder / "prepare-0").exists() and not (folder / "link-0").exists()
+    # The coordinator waits for nobody: it does the item the other session dropped.
+    partitioned.work_through(profile.pk, profile.run_id, context=mock.Mock())
+    assert (folder / "link-0").exists()
