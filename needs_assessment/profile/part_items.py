@@ -11,7 +11,7 @@ returns a dict that partitioned.py stores as the item's file:
 - `evaluate_item`: the two models judged on the held-out people, as train_risk_models
   does;
 - `prepare_item`: one place part's later-period people, segmented, and their cube;
-- `score_item`: a place part's predicted next-year cost per person;
+- `score_item`: a piece of a place part's people's predicted next-year cost;
 - `cells_item`: a place part's people in risk tiers (from the cuts that the coordinator
   found over everyone's scores, merge.tier_cuts) summed by neighbourhood × segment ×
   tier, with the part's cube.
@@ -242,12 +242,12 @@ def prepare_item(profile: NeedsProfile, neighbourhoods: list[int], tree: AreaTre
     }
 
 
-def score_item(prepared: dict, cost_model) -> dict:
-    """A part's predicted next-year cost per person (what the tiers rank), with each
+def score_item(people: pd.DataFrame | None, rows: slice, cost_model) -> dict:
+    """Predicted next-year cost (what the tiers rank) of a part's `rows`, with each
     person's pseudo id (which breaks ties between equal predictions)."""
-    people = prepared["people"]
     if people is None or cost_model is None:
         return {"predicted": np.empty(0), "pseudo_ids": np.empty(0, dtype=str)}
+    people = people.iloc[rows]
     return {
         "predicted": predict_cost(cost_model, people),
         "pseudo_ids": people["pseudo_id"].to_numpy().astype(str),

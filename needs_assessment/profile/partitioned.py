@@ -55,6 +55,7 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import pandas as pd
 from celery import current_task, shared_task
 from django.conf import settings
 from django.db import connection
@@ -70,8 +71,11 @@ _LOCK_NAMESPACE = 0x50524F  # "PRO"
 WAIT_SECONDS = 0.05
 HEARTBEAT_SECONDS = 30
 #: Parts per profile: more than the workers one profile usually has (2-3), so that
-#: parts of about the same size leave little idle time at the end of each stage.
+#: parts of about the same size leave little idle time at the end.
 PARTS = 6
+#: Scoring a part is the longest item near the end; in pieces, the processes finish
+#: closer together.
+SCORE_PIECES = 2
 COUNT_QUERY = """
     SELECT lsoa.parent_id AS neighbourhood, count(*) AS people
     FROM person_record p JOIN commissioning_area lsoa ON lsoa.id = p.lsoa_id
@@ -89,21 +93,30 @@ def work_folder(profile_id: int, run_id: int) -> Path:
 def item_plan(parts: int, earlier: bool) -> dict[str, list[str]]:
     """The items of a profile in `parts` parts, each with the items it needs done first,
     in the order a worker takes them when several are ready: the longest chain (links,
-    the cost model, scores, cuts, cells) first, so that it is never waiting on filler."""
+    the cost model, scores, cuts, cells) first, so that it is never waiting on filler,
+    and the last items short (scores in SCORE_PIECES pieces), so that the processes finish
+    close together."""
     keys = range(parts)
     links = [f"link:{k}" for k in keys] if earlier else []
-    plan: dict[str, list[str]] = dict.fromkeys(links, [])
+    plan: dict[str, list[str]] = {"parts": []}
+    plan |= dict.fromkeys(links, [])
     if earlier:
         plan |= {f"fit:{kind}": links for kind in MODELS}
-    plan |= {f"prepare:{k}": [] for k in keys}
+    plan |= {f"prepare:{k}": ["parts"] for k in keys}
+    scores = [f"score:{k}.{piece}" for k in keys for piece in range(SCORE_PIECES)]
     if earlier:
         plan["evaluate"] = [f"fit:{kind}" for kind in MODELS]
-        plan |= {f"score:{k}": ["fit:cost", f"prepare:{k}"] for k in keys}
-        plan["cuts"] = [*(f"fit:{kind}" for kind in MODELS), *(f"score:{k}" for k in keys)]
+        plan |= {score: ["fit:cost", f"prepare:{score[6:].split('.')[0]}"] for score in scores}
+        plan["cuts"] = [*(f"fit:{kind}" for kind in MODELS), *scores]
     else:
         plan["cuts"] = []
     plan |= {f"cells:{k}": ["cuts", f"prepare:{k}"] for k in keys}
     return plan
+
+
+def part_count(tree) -> int:
+    """How many parts merge.balanced_parts makes of the tree's neighbourhoods."""
+    return max(1, min(PARTS, len(tree.neighbourhoods)))
 
 
 def compute_partitioned(profile: NeedsProfile, context, save) -> dict:
@@ -117,15 +130,13 @@ def compute_partitioned(profile: NeedsProfile, context, save) -> dict:
     seconds: dict = {}
     try:
         begun = time.perf_counter()
-        parts = merge.balanced_parts(_people_per_neighbourhood(snapshot.pk, tree), PARTS)
+        parts = part_count(tree)
         earlier = profile.earlier_snapshot_id is not None
-        plan = item_plan(len(parts), earlier)
+        plan = item_plan(parts, earlier)
         joblib.dump({"parts": parts, "plan": plan, "started": time.time()}, folder / "plan")
-        seconds["partitioning"] = round(time.perf_counter() - begun, 3)
-        context.progress(5, f"Reading {snapshot.row_count:,} people in {len(parts)} parts")
-        begun = time.perf_counter()
+        context.progress(5, f"Reading {snapshot.row_count:,} people in {parts} parts")
         queue = _queue()
-        for _ in parts:  # a helper per part at most: more could not all be busy
+        for _ in range(parts):  # a helper per part at most: more could not all be busy
             _send(profile.pk, context.run.pk, queue)
         work_through(profile.pk, context.run.pk, context=context)
         seconds["items"] = round(time.perf_counter() - begun, 3)
@@ -134,7 +145,7 @@ def compute_partitioned(profile: NeedsProfile, context, save) -> dict:
             trained = joblib.load(folder / "evaluate")
         context.progress(85, "Merging the parts")
         begun = time.perf_counter()
-        rows, summary, metrics = merge_items(profile, folder, len(parts), trained, tree)
+        rows, summary, metrics = merge_items(profile, folder, parts, trained, tree)
         seconds["merge"] = round(time.perf_counter() - begun, 3)
         seconds.update(summary.pop("steps"))
         seconds["parts"] = _part_records(folder)
@@ -242,7 +253,7 @@ def do_item(profile_id: int, run_id: int, item: str) -> bool:
         value = _do(profile, path.parent, plan["parts"], item)
         steps = value.pop("steps", {})
         computed = time.perf_counter()
-        temporary = path.with_suffix(".partial")
+        temporary = path.with_name(f"{path.name}.partial")
         joblib.dump(value, temporary)
         ended = time.perf_counter()
         record = {
@@ -254,7 +265,7 @@ def do_item(profile_id: int, run_id: int, item: str) -> bool:
             "write": round(ended - computed, 3),
             **steps,
         }
-        path.with_suffix(".json").write_text(json.dumps(record))
+        path.with_name(f"{path.name}.json").write_text(json.dumps(record))
         temporary.replace(path)
         logger.info(
             "profile %s part %s: %.2f s in process %s",
@@ -276,44 +287,71 @@ def _lock_key(profile_id: int, item: str) -> int:
     return (profile_id * 7919 + zlib.crc32(item.encode())) % 2**31
 
 
-def _do(profile: NeedsProfile, folder: Path, parts: list[list[int]], item: str) -> dict:
+def _do(profile: NeedsProfile, folder: Path, parts: int, item: str) -> dict:
     """The item's work (part_items), fed from the files of the items it needs."""
     kind, _, key = item.partition(":")
-    links = [folder / f"link-{k}" for k in range(len(parts))]
+    links = [folder / f"link-{k}" for k in range(parts)]
+    tree = store.area_tree(profile.snapshot.icb)
+    if kind == "parts":
+        counts = _people_per_neighbourhood(profile.snapshot_id, tree)
+        return {"parts": merge.balanced_parts(counts, parts)}
     if kind == "link":
-        return part_items.link_item(profile, int(key), len(parts))
+        return part_items.link_item(profile, int(key), parts)
     if kind == "fit":
         return part_items.fit_item(profile, links, key)
     if kind in ("evaluate", "cuts"):
         fits = {kind: joblib.load(folder / f"fit-{kind}") for kind in MODELS}
         failed = [fit["note"] for fit in fits.values() if fit["model"] is None]
         if kind == "cuts":
-            return {"cuts": None if failed else _cuts(folder, len(parts))}
+            return {"cuts": None if failed else _cuts(folder, parts)}
         if failed:
             return {"result": None, "note": failed[0]}
         return part_items.evaluate_item(profile, links, fits["emergency"], fits["cost"])
-    tree = store.area_tree(profile.snapshot.icb)
     if kind == "prepare":
-        return part_items.prepare_item(profile, parts[int(key)], tree)
+        groups = joblib.load(folder / "parts")["parts"]
+        hoods = groups[int(key)] if int(key) < len(groups) else []
+        return part_items.prepare_item(profile, hoods, tree)
     begun = time.perf_counter()
-    prepared = joblib.load(folder / f"prepare-{key}")
+    part, _, piece = key.partition(".")
+    prepared = joblib.load(folder / f"prepare-{part}")
     if kind == "score":
         cost_model = joblib.load(folder / "fit-cost")["model"]
         loaded = round(time.perf_counter() - begun, 3)
-        return part_items.score_item(prepared, cost_model) | {"steps": {"load": loaded}}
+        rows = _piece(prepared["people"], int(piece))
+        scored = part_items.score_item(prepared["people"], rows, cost_model)
+        return scored | {"steps": {"load": loaded}}
     cuts = joblib.load(folder / "cuts")["cuts"]
-    scored = None if cuts is None else joblib.load(folder / f"score-{key}")
+    scored = None if cuts is None else _scores(folder, part)
     loaded = round(time.perf_counter() - begun, 3)
     cells = part_items.cells_item(profile, prepared, scored, cuts, tree)
     return cells | {"steps": {"load": loaded}}
 
 
+def _piece(people: pd.DataFrame | None, piece: int) -> slice:
+    """The rows of a part that score piece `piece` of SCORE_PIECES predicts."""
+    n = 0 if people is None else len(people)
+    return slice(n * piece // SCORE_PIECES, n * (piece + 1) // SCORE_PIECES)
+
+
+def _scores(folder: Path, part: str) -> dict:
+    """A part's score pieces put together: predicted cost and pseudo ids, in row order."""
+    pieces = [joblib.load(folder / f"score-{part}.{piece}") for piece in range(SCORE_PIECES)]
+    return {
+        "predicted": np.concatenate([piece["predicted"] for piece in pieces]),
+        "pseudo_ids": np.concatenate([piece["pseudo_ids"] for piece in pieces]),
+    }
+
+
 def _cuts(folder: Path, parts: int) -> list:
     """Where each tier's cut falls among everyone's predicted cost (merge.tier_cuts),
     reading the parts' predictions and, for ties only, their pseudo ids from disk."""
-    scored = [joblib.load(folder / f"score-{k}", mmap_mode="r") for k in range(parts)]
-    values = [np.asarray(part["predicted"]) for part in scored]
-    return merge.tier_cuts(values, [part["pseudo_ids"] for part in scored], DEFAULT_CUTS)
+    values, ids = [], []
+    for k in range(parts):
+        for piece in range(SCORE_PIECES):
+            scored = joblib.load(folder / f"score-{k}.{piece}", mmap_mode="r")
+            values.append(np.asarray(scored["predicted"]))
+            ids.append(scored["pseudo_ids"])
+    return merge.tier_cuts(values, ids, DEFAULT_CUTS)
 
 
 # ------------------------------------------------------------------------------ merging

@@ -121,9 +121,9 @@ def test_partitioned_profile_equals_single_task_profile(demo, settings):
     assert parts == min(partitioned.PARTS, single.summary["neighbourhoods"]) and parts > 1
     assert {call.args[:2] for call in sent.call_args_list} == {(split.pk, split.run_id)}
     items = list(partitioned.item_plan(parts, earlier=True))
-    assert len(items) == 4 + 4 * parts
-    assert items.index("link:0") < items.index("fit:cost") < items.index("score:0")
-    assert items.index("score:0") < items.index("cuts") < items.index("cells:0")
+    assert len(items) == 5 + (3 + partitioned.SCORE_PIECES) * parts
+    assert items.index("link:0") < items.index("fit:cost") < items.index("score:0.0")
+    assert items.index("score:0.1") < items.index("cuts") < items.index("cells:0")
     records = split.summary["seconds"]["parts"]
     assert set(records) == set(items)
     assert all(r["pid"] == "coordinator" and r["seconds"] >= 0 for r in records.values())
@@ -166,8 +166,7 @@ def test_an_item_done_already_is_not_done_twice(demo, settings):
     # A task of a run that is over (no folder) does nothing.
     assert partitioned.do_item(profile.pk, profile.run_id, "link:0") is False
     folder.mkdir(parents=True)
-    hoods = list(Area.objects.filter(icb=demo.icb, level="neighbourhood").values_list("pk"))
-    plan = {"parts": [[pk for (pk,) in hoods]], "plan": partitioned.item_plan(1, earlier=True)}
+    plan = {"parts": 1, "plan": partitioned.item_plan(1, earlier=True)}
     joblib.dump(plan | {"started": time.time()}, folder / "plan")
     assert partitioned.do_item(profile.pk, profile.run_id, "link:0") is True
     linked = joblib.load(folder / "link-0")
@@ -189,8 +188,9 @@ def test_a_helper_leaves_items_claimed_by_others_and_stops_when_the_run_is_over(
     folder = partitioned.work_folder(profile.pk, profile.run_id)
     folder.mkdir(parents=True)
     hoods = list(Area.objects.filter(icb=demo.icb, level="neighbourhood").values_list("pk"))
-    plan = {"parts": [[pk for (pk,) in hoods]], "plan": {"link:0": [], "prepare:0": []}}
+    plan = {"parts": 1, "plan": {"link:0": [], "prepare:0": []}}
     joblib.dump(plan | {"started": time.time()}, folder / "plan")
+    joblib.dump({"parts": [[pk for (pk,) in hoods]]}, folder / "parts")
     # Another session holds link:0: the helper does prepare:0, the only item free, and
     # returns without waiting for link:0.
     params = {**connection.get_connection_params(), "autocommit": True}
