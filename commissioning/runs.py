@@ -13,6 +13,7 @@ alone. docs/decisions/0004-fault-tolerance.md gives the faults and the tests tha
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import traceback
@@ -271,6 +272,8 @@ def _do(run: Run) -> Run:
             message = f"{type(exc).__name__}: {exc}"
         detail = traceback.format_exc()
         _write_outcome(lambda: fail_run(run, message=message, detail=detail), run.pk)
+        with contextlib.suppress(DatabaseError):  # the caller sees the failure recorded
+            run.refresh_from_db()
         return run
 
     def finish() -> None:

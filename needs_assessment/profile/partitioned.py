@@ -299,6 +299,8 @@ def _do(profile: NeedsProfile, folder: Path, parts: int, item: str) -> dict:
         return part_items.link_item(profile, int(key), parts)
     if kind == "fit":
         return part_items.fit_item(profile, links, key)
+    if kind == "cuts" and profile.earlier_snapshot_id is None:
+        return {"cuts": None}  # no risk model, so no tiers
     if kind in ("evaluate", "cuts"):
         fits = {kind: joblib.load(folder / f"fit-{kind}") for kind in MODELS}
         failed = [fit["note"] for fit in fits.values() if fit["model"] is None]

@@ -158,6 +158,30 @@ def test_partitioned_profile_equals_single_task_profile(demo, settings):
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("reference_data")
+def test_without_an_earlier_period_the_parts_give_the_same_profile_without_tiers(demo):
+    first = PopulationSnapshot.objects.filter(icb=demo.icb).order_by("period_end").first()
+    single, _ = _profile(first, partitioned_run=False)
+    split, _ = _profile(first, partitioned_run=True)
+    assert split.earlier_snapshot_id is None
+    assert split.risk_metrics["available"] is False
+    assert split.risk_metrics["reason"] == single.risk_metrics["reason"]
+    assert split.summary["tiers"] == [] and split.summary["risk_note"]
+    records = split.summary["seconds"]["parts"]
+    assert not any(item.startswith(("link", "fit", "score", "evaluate")) for item in records)
+    one, other = _rows(single), _rows(split)
+    assert len(one) == len(other) > 1000
+    pd.testing.assert_frame_equal(one[KEYS], other[KEYS])
+    for column in FIGURES:
+        a = pd.to_numeric(one[column]).to_numpy(dtype=float)
+        b = pd.to_numeric(other[column]).to_numpy(dtype=float)
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=column)
+    for name in ("people", "cost", "segments"):
+        assert split.summary[name] == single.summary[name], name
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_an_item_done_already_is_not_done_twice(demo, settings):
     analyst = User.objects.get(username="analyst")
     with mock.patch("commissioning.runs._send"):
