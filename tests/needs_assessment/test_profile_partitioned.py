@@ -103,6 +103,16 @@ def _profile(snapshot, *, partitioned_run: bool):
     return profile, sent
 
 
+def _assert_same_figures(single, split) -> None:
+    one, other = _rows(single), _rows(split)
+    assert len(one) == len(other) > 1000
+    pd.testing.assert_frame_equal(one[KEYS], other[KEYS])
+    for column in FIGURES:
+        a = pd.to_numeric(one[column]).to_numpy(dtype=float)
+        b = pd.to_numeric(other[column]).to_numpy(dtype=float)
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=column)
+
+
 def _rows(profile) -> pd.DataFrame:
     rows = ProfileAggregate.objects.filter(profile=profile).values(*KEYS, *FIGURES)
     return pd.DataFrame(list(rows)).sort_values(KEYS).reset_index(drop=True)
@@ -132,13 +142,7 @@ def test_partitioned_profile_equals_single_task_profile(demo, settings):
     assert split.run.parameters.get("partitioned") is True
     assert single.run.parameters.get("partitioned") is None
 
-    one, other = _rows(single), _rows(split)
-    assert len(one) == len(other) > 1000
-    pd.testing.assert_frame_equal(one[KEYS], other[KEYS])
-    for column in FIGURES:
-        a = pd.to_numeric(one[column]).to_numpy(dtype=float)
-        b = pd.to_numeric(other[column]).to_numpy(dtype=float)
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=column)
+    _assert_same_figures(single, split)
     comparison = ["comparison95", "comparison998", "publishable", "method", "unit"]
     fields = ProfileAggregate.objects.filter(profile=single).values(*KEYS, *comparison)
     split_fields = ProfileAggregate.objects.filter(profile=split).values(*KEYS, *comparison)
@@ -168,13 +172,7 @@ def test_without_an_earlier_period_the_parts_give_the_same_profile_without_tiers
     assert split.summary["tiers"] == [] and split.summary["risk_note"]
     records = split.summary["seconds"]["parts"]
     assert not any(item.startswith(("link", "fit", "score", "evaluate")) for item in records)
-    one, other = _rows(single), _rows(split)
-    assert len(one) == len(other) > 1000
-    pd.testing.assert_frame_equal(one[KEYS], other[KEYS])
-    for column in FIGURES:
-        a = pd.to_numeric(one[column]).to_numpy(dtype=float)
-        b = pd.to_numeric(other[column]).to_numpy(dtype=float)
-        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True, err_msg=column)
+    _assert_same_figures(single, split)
     for name in ("people", "cost", "segments"):
         assert split.summary[name] == single.summary[name], name
 
