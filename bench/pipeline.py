@@ -20,7 +20,9 @@ with a Celery worker process of its own (bench/ingest.py's `celery_worker`):
   in as the commissioner (5 requests each; median and max). The first request of a page
   in this process also compiles its templates (Django's cached loader keeps them for the
   life of a web process), so the max is that cold request and the median the steady
-  state.
+  state. The benchmark's own objects are set aside from Python's collector first
+  (gc.freeze): a web process does not hold a million generated people, and collecting
+  them mid-request added pauses of up to 300 ms to random requests.
 
 It prints the seconds of each step, "file to finished INA" (from the first upload call to
 the profile being ready) and the worker's peak memory: the resident memory of the worker
@@ -35,6 +37,7 @@ however it ends. Also part of `make bench` (`--pipeline-people`, 0 skips).
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import tempfile
@@ -276,6 +279,11 @@ def time_pages(commissioner, assessment) -> dict[str, list[float]]:
     from django.test import Client
     from django.urls import reverse
 
+    # The benchmark's own objects (the generated people, the worker watch's samples...)
+    # are no part of a web process, but Python's collector would walk them during a
+    # request: set them aside first, as a web process's heap does not hold them.
+    gc.collect()
+    gc.freeze()
     client = Client()
     client.force_login(commissioner)
     urls = {
