@@ -5,8 +5,8 @@ neighbourhood × age band × sex × IMD decile × ethnicity × conditions, and
 segments.segment_cells' neighbourhood × segment × tier). Partitions are groups of
 neighbourhoods (`balanced_parts`) and a neighbourhood's cells belong to one partition
 only, so the cells never overlap: the ICB's cube is the partitions' cubes put together,
-and every rate, interval, DSR and ratio is then computed once from the merged counts,
-exactly as profile.analysis does from the whole population. Risk tiers are ranks over
+and every rate, interval, DSR and ratio is then computed once from the merged counts by
+analysis.aggregates_from_cells, as for the whole population. Risk tiers are ranks over
 everyone: `tier_cuts` finds where each cut falls from every partition's scores, and
 `tier_codes` then puts each partition's people in their tiers (the same tiers as
 analysis.assign_risk_tiers gives).
@@ -15,19 +15,11 @@ analysis.assign_risk_tiers gives).
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from needs_assessment.analysis import DEFAULT_CUTS, tier_labels
-from needs_assessment.profile import rates
-from needs_assessment.profile.benchmark import benchmark
-from needs_assessment.profile.cube import AreaTree
-from needs_assessment.profile.inequality import core20_gap_rows, sii_rows
-from needs_assessment.profile.rows import combine
-from needs_assessment.profile.segments import segment_rows, tier_rows
 
 CUBE_KEYS = ["neighbourhood", "age_band", "sex", "imd_decile", "ethnicity", "ltc_group"]
 GROUP_KEYS = ["neighbourhood", "segment", "tier"]
@@ -126,45 +118,3 @@ def tier_codes(
 def tier_names(codes: np.ndarray, cuts: tuple[float, ...] = DEFAULT_CUTS) -> pd.Categorical:
     """Tier codes as assign_risk_tiers' ordered categorical of labels."""
     return pd.Categorical.from_codes(codes, categories=tier_labels(cuts), ordered=True)
-
-
-def aggregates_from_cells(
-    cells: pd.DataFrame,
-    groups: pd.DataFrame,
-    tree: AreaTree,
-    *,
-    segments: list[str],
-    tiers: list[str] | None,
-    progress: Callable[[str], None] | None = None,
-) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Every aggregate row of the profile from the merged cube and segment cells: the
-    steps of analysis.profile_aggregates after its grouping, in the same order.
-
-    In: `cells` (merge_cubes), `groups` (segments.segment_cells of everyone, with tiers
-    when `tiers` is given), the area tree, segment codes and tier labels. Out: (rows with
-    rows.AGGREGATE_COLUMNS, benchmarked; seconds per step)."""
-    timings: dict[str, float] = {}
-
-    def step(name: str, function, *args):
-        if progress:
-            progress(name)
-        started = time.perf_counter()
-        result = function(*args)
-        timings[name] = round(time.perf_counter() - started, 3)
-        return result
-
-    parts = [
-        step("population", rates.population_rows, cells, tree),
-        step("prevalence", rates.prevalence_rows, cells, tree),
-        step("crude rates", rates.crude_rate_rows, cells, tree),
-        step("age-standardised rates", rates.dsr_rows, cells, tree),
-        step("use against need", rates.isr_rows, cells, tree),
-        step("segments", segment_rows, groups, segments, tree),
-    ]
-    if tiers:
-        parts.append(step("tiers", tier_rows, groups, segments, tiers, tree))
-    rows = combine(parts)
-    inequality = [step("SII", sii_rows, rows), step("Core20 gap", core20_gap_rows, rows)]
-    rows = combine([rows, *inequality])
-    rows = step("benchmarking", benchmark, rows, tree.parents())
-    return rows, timings

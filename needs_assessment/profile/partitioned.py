@@ -62,7 +62,7 @@ from django.db import connection
 
 from needs_assessment.analysis import DEFAULT_CUTS, tier_labels
 from needs_assessment.models import NeedsProfile
-from needs_assessment.profile import merge, part_items, store
+from needs_assessment.profile import analysis, merge, part_items, store
 from needs_assessment.profile.part_items import MODELS
 
 logger = logging.getLogger(__name__)
@@ -372,7 +372,7 @@ def merge_items(profile, folder: Path, parts: int, trained: dict, tree):
     codes = [s.code for s in profile.segmentation_model.segments.order_by("priority")]
     result = trained["result"]
     tiers = None if result is None else tier_labels(DEFAULT_CUTS)
-    rows, steps = merge.aggregates_from_cells(cells, groups, tree, segments=codes, tiers=tiers)
+    rows, steps = analysis.aggregates_from_cells(cells, groups, tree, segments=codes, tiers=tiers)
     by_segment = groups.groupby("segment")["people"].sum()
     if result is None:
         metrics = {"available": False, "reason": trained["note"]}
