@@ -84,17 +84,27 @@ def database_url() -> str:
 
 
 @contextmanager
-def celery_worker(queue: str, log: Path):
-    """A Celery worker process of our own on `queue`, against the scratch database. Runs it
-    starts itself (the needs profile that follows each load) go to another queue that no
-    worker reads, emptied at the end: only the ingest is measured."""
+def celery_worker(
+    queue: str,
+    log: Path,
+    *,
+    concurrency: int = 1,
+    runs_elsewhere: bool = True,
+    environment: dict | None = None,
+):
+    """A Celery worker of our own on `queue`, with `concurrency` pool processes, against
+    the scratch database. With `runs_elsewhere`, runs it starts itself (the needs profile
+    that follows each load) go to another queue that no worker reads, emptied at the end,
+    so that only what is sent to `queue` is measured. `environment` adds to its
+    environment. Stopped with SIGTERM (SIGKILL after 30 s), its queues deleted."""
     from commissioning.celery import app
 
-    elsewhere = f"{queue}-unread"
+    elsewhere = f"{queue}-unread" if runs_elsewhere else queue
     env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_QUEUE": elsewhere}
-    name = f"{queue}@localhost"
+    env |= environment or {}
+    name = f"{queue}-{concurrency}@localhost"
     command = [str(Path(sys.executable).parent / "celery"), "-A", "commissioning", "worker"]
-    command += ["--concurrency", "1", "--queues", queue, "--hostname", name]
+    command += ["--concurrency", str(concurrency), "--queues", queue, "--hostname", name]
     command += ["--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
     with open(log, "wb") as out:
         process = subprocess.Popen(
@@ -105,13 +115,19 @@ def celery_worker(queue: str, log: Path):
         while not app.control.ping(destination=[name], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the worker did not start:\n{log.read_text()[-2000:]}")
+        if concurrency > 1:
+            time.sleep(2)  # every pool process ready, not only the first to answer
         yield process
     finally:
         with contextlib.suppress(ProcessLookupError):  # it may have died on its own
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+            process.wait(timeout=30)
         with app.connection_for_write() as connection:
-            for name in (queue, elsewhere):
+            for name in {queue, elsewhere}:
                 connection.default_channel.queue_delete(name)
 
 

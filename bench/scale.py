@@ -16,11 +16,7 @@ and after, since other work on the machine competes for the same two cores.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -35,38 +31,16 @@ KEYS = ["area_id", "measure", "breakdown", "category"]
 FIGURES = ["numerator", "denominator", "value", "lower95", "upper95", "lower998", "upper998"]
 
 
-@contextlib.contextmanager
-def worker(queue: str, concurrency: int, log: Path):
-    """A Celery worker of `concurrency` pool processes on `queue`, one thread each."""
-    from commissioning.celery import app
+#: One OpenMP/BLAS thread per pool process, so that one process uses one core.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
-    env = {**os.environ, "DATABASE_URL": ingest.database_url(), "CELERY_QUEUE": queue}
-    env |= {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    name = f"{queue}-{concurrency}@localhost"
-    command = [str(Path(sys.executable).parent / "celery"), "-A", "commissioning", "worker"]
-    command += ["--concurrency", str(concurrency), "--queues", queue, "--hostname", name]
-    command += ["--without-mingle", "--without-gossip", "--loglevel", "WARNING"]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[name], timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the worker did not start:\n{log.read_text()[-2000:]}")
-        time.sleep(2)  # every pool process ready
-        yield process
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-        with app.connection_for_write() as connection:
-            connection.default_channel.queue_delete(queue)
+
+def worker(queue: str, concurrency: int, log: Path):
+    """A Celery worker of `concurrency` pool processes on `queue`, one thread each; the
+    items a profile sends go to the same queue."""
+    return ingest.celery_worker(
+        queue, log, concurrency=concurrency, runs_elsewhere=False, environment=ONE_THREAD
+    )
 
 
 def profile_once(snapshot, queue: str, concurrency: int, log: Path, timeout: float) -> dict:
